@@ -1,0 +1,27 @@
+"""Shared fixtures: the real dog data (skipped with a reason when ../shared is absent)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from mann.paths import dog_clips_dir, dog_poses_dir
+
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+@pytest.fixture(scope="session")
+def clips_dir():
+    d = dog_clips_dir()
+    if not any(d.glob("*.npz")):
+        pytest.skip(f"real dog clips not found in {d} (needs ../shared/data/dog or $MANN_SHARED)")
+    return d
+
+
+@pytest.fixture(scope="session")
+def poses_dir():
+    d = dog_poses_dir()
+    if not any(d.glob("*.npz")):
+        pytest.skip(f"dog key poses not found in {d} (needs ../shared/data/dog or $MANN_SHARED)")
+    return d
