@@ -1,0 +1,159 @@
+"""Inference: ``load_model(path=None, device=None)`` and the :class:`Model` it returns.
+
+``Model.predict(x)`` maps raw X ``(B, 480)`` to raw Y ``(B, 363)`` and
+``Model.gating(x)`` gives the expert blend weights ``(B, 8)``: numpy in, numpy out
+(torch tensors accepted too). One call serves one character (B = 1) or N. Inputs are
+copied to the device once and outputs back once; everything else stays on the device.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from mann.layout import INPUT_SIZE
+from mann.network import MANN
+from mann.paths import DEFAULT_MODEL
+from mann.weights import params_to_state, read_weights
+
+log = logging.getLogger("mann")
+
+# Per-sample weight blending builds a (B, 512, 480) tensor: only worth trying for
+# small batches. Above this the experts' outputs are always mixed.
+BLEND_MAX_BATCH = 8
+CALIBRATION_RUNS = 5
+
+
+def resolve_device(device: str | torch.device | None) -> torch.device:
+    """The torch device to run on: CUDA when available for None, else the named one."""
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as e:
+        raise ValueError(
+            f"device {device!r} is not a device name (try 'cpu' or 'cuda'): {e}"
+        ) from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device {str(device)!r} was asked for, but CUDA is not available here "
+                "(no NVIDIA GPU or a CPU-only torch): use --device cpu"
+            )
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(
+                f"device {str(device)!r} does not exist: {torch.cuda.device_count()} CUDA "
+                "device(s) found"
+            )
+    elif dev.type != "cpu":
+        raise ValueError(f"device {str(device)!r} is not supported: use 'cpu' or 'cuda[:N]'")
+    return dev
+
+
+class Model:
+    """A loaded MANN in inference mode on one device.
+
+    Attributes: ``net`` (:class:`mann.network.MANN`), ``device``, ``meta`` (dict of the
+    model file's metadata), ``source`` (path it came from or a description).
+    """
+
+    def __init__(self, net: MANN, device: torch.device, meta: dict, source: str) -> None:
+        self.net = net.to(device).eval()
+        self.device = device
+        self.meta = meta
+        self.source = source
+        self._mode_by_batch: dict[int, str] = {}
+        self.x_mean = net.x_mean.cpu().numpy()
+        self.x_std = net.x_std.cpu().numpy()
+
+    def _to_device(self, x) -> torch.Tensor:
+        t = x if isinstance(x, torch.Tensor) else torch.from_numpy(np.asarray(x))
+        if t.ndim != 2 or t.shape[1] != INPUT_SIZE:
+            raise ValueError(f"X must be shaped (B, {INPUT_SIZE}), got {tuple(t.shape)}")
+        return t.to(self.device, torch.float32, non_blocking=True)
+
+    def _mode(self, xn: torch.Tensor) -> str:
+        """The faster formulation for this batch size, timed once per size."""
+        b = xn.shape[0]
+        if b > BLEND_MAX_BATCH:
+            return "mix"
+        if b not in self._mode_by_batch:
+            self._mode_by_batch[b] = min(("mix", "blend"), key=lambda m: self._time(xn, m))
+        return self._mode_by_batch[b]
+
+    def _time(self, xn: torch.Tensor, mode: str) -> float:
+        self.net(xn, mode)  # warm-up
+        self._sync()
+        best = float("inf")
+        for _ in range(CALIBRATION_RUNS):
+            t0 = time.perf_counter()
+            self.net(xn, mode)
+            self._sync()
+            best = min(best, time.perf_counter() - t0)
+        return best
+
+    def _sync(self) -> None:
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+
+    @torch.inference_mode()
+    def predict(self, x, clamp: float | None = None, return_gating: bool = False):
+        """Raw Y ``(B, 363)`` for raw X ``(B, 480)``; optionally also the gating ``(B, 8)``.
+
+        clamp: if given, the normalised input is clipped to ``[-clamp, clamp]`` (SPEC 3:
+        keeps a run-time trajectory outside the data's range from exploding).
+        """
+        xn = self.net.normalize(self._to_device(x))
+        if clamp is not None:
+            xn = xn.clamp(-clamp, clamp)
+        y = self.net.denormalize(self.net(xn, self._mode(xn)))
+        out = self._from_device(y, x)
+        if return_gating:
+            return out, self._from_device(self.net.gate(xn), x)
+        return out
+
+    @torch.inference_mode()
+    def gating(self, x):
+        """Expert blend weights ``(B, 8)`` (rows sum to 1) for raw X ``(B, 480)``."""
+        return self._from_device(self.net.gate(self.net.normalize(self._to_device(x))), x)
+
+    @staticmethod
+    def _from_device(t: torch.Tensor, like):
+        return t if isinstance(like, torch.Tensor) else t.cpu().numpy()
+
+
+def load_model(path: str | os.PathLike | None = None, device=None) -> Model:
+    """Load a ``.bin`` folder or a model file (None: the default model in ``assets/``).
+
+    device: None picks CUDA when available, else the CPU; a named device that does not
+    exist raises ValueError. Nothing is half-loaded: every array is validated first.
+    """
+    dev = resolve_device(device)
+    path = Path(path) if path is not None else DEFAULT_MODEL
+    if not path.exists() and path == DEFAULT_MODEL:
+        raise FileNotFoundError(f"{path}: the default model is missing from assets/")
+    params, meta = read_weights(path)
+    net = MANN(dropout=0.0)
+    net.load_state_dict(params_to_state(params))
+    model = Model(net, dev, meta, str(path))
+    log.info("MANN model %s on %s", path.name, _describe(dev))
+    return model
+
+
+def random_model(seed: int = 0, device="cpu") -> Model:
+    """An untrained model (identity normalisation) for tests and benchmarks."""
+    gen = torch.Generator().manual_seed(seed)
+    net = MANN(dropout=0.0)
+    net.reset_parameters(generator=gen)
+    return Model(net, resolve_device(device), {"source": f"random seed {seed}"}, "random")
+
+
+def _describe(dev: torch.device) -> str:
+    if dev.type == "cuda":
+        return f"CUDA ({torch.cuda.get_device_name(dev)})"
+    return f"CPU ({torch.get_num_threads()} threads)"
