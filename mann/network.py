@@ -49,7 +49,9 @@ class MANN(nn.Module):
             w = nn.Parameter(torch.empty(NUM_EXPERTS, out, inp))
             self.register_parameter(f"expert_w{i}", w)
             self.register_parameter(f"expert_b{i}", nn.Parameter(torch.zeros(NUM_EXPERTS, out)))
-        self.register_buffer("gating_index", torch.tensor(GATING_INDICES, dtype=torch.long))
+        self.register_buffer(
+            "gating_index", torch.tensor(GATING_INDICES, dtype=torch.long), persistent=False
+        )
         for name, n in (("x", INPUT_SIZE), ("y", OUTPUT_SIZE)):
             self.register_buffer(f"{name}_mean", torch.zeros(n))
             self.register_buffer(f"{name}_std", torch.ones(n))

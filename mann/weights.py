@@ -165,12 +165,20 @@ def read_model_file(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dic
     with npz:
         if META_KEY not in npz.files:
             raise ValueError(f"{path}: no '{META_KEY}' entry: not a {MODEL_FORMAT} file")
-        meta = _parse_meta(path, npz[META_KEY])
+        meta = _parse_meta(path, _entry(npz, META_KEY, path))
         missing = [n for n in BIN_SHAPES if n not in npz.files]
         if missing:
             raise ValueError(f"{path}: missing arrays: {', '.join(missing[:8])}")
-        params = {n: _validate(n, npz[n], str(path)) for n in BIN_SHAPES}
+        params = {n: _validate(n, _entry(npz, n, path), str(path)) for n in BIN_SHAPES}
     return params, meta
+
+
+def _entry(npz, key: str, path: Path) -> np.ndarray:
+    """One array of an open ``.npz``; object (pickled) arrays are refused, never loaded."""
+    try:
+        return npz[key]
+    except ValueError as e:
+        raise ValueError(f"{path}: entry '{key}' cannot be read without unpickling: {e}") from None
 
 
 def _parse_meta(path: Path, blob: np.ndarray) -> dict:
@@ -214,7 +222,7 @@ def params_to_state(params: dict[str, np.ndarray]) -> dict:
     import torch
 
     def t(a: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+        return torch.from_numpy(np.array(a, dtype=np.float32, order="C"))
 
     state = {
         "x_mean": t(params["Xmean"][:, 0]),

@@ -1,0 +1,55 @@
+"""load_model: formats, devices, defaults."""
+
+import numpy as np
+import pytest
+
+from mann import load_model
+from mann.model import random_model, resolve_device
+from mann.paths import DEFAULT_MODEL
+from mann.weights import save_model_file, state_to_params, write_bin_folder
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    d = tmp_path_factory.mktemp("w")
+    m = random_model(seed=2)
+    params = state_to_params(m.net.state_dict())
+    write_bin_folder(params, d / "bins")
+    save_model_file(d / "model.npz", params, {"note": "test"})
+    return m, d
+
+
+def test_bin_folder_and_model_file_predict_the_same(saved):
+    m, d = saved
+    x = np.random.default_rng(0).normal(size=(3, 480)).astype(np.float32)
+    a = load_model(d / "bins", device="cpu").predict(x)
+    b = load_model(d / "model.npz", device="cpu")
+    assert b.meta["note"] == "test"
+    np.testing.assert_array_equal(a, b.predict(x))
+    np.testing.assert_array_equal(a, m.predict(x))
+
+
+def test_device_none_picks_an_available_device():
+    import torch
+
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert resolve_device(None).type == expected
+
+
+@pytest.mark.parametrize("bad", ["cuda:7", "tpu", "not a device"])
+def test_nonexistent_device_is_a_clear_error(saved, bad):
+    import torch
+
+    if bad == "cuda:7" and torch.cuda.device_count() > 7:
+        pytest.skip("this machine has 8 GPUs")
+    with pytest.raises(ValueError, match="device"):
+        load_model(saved[1] / "model.npz", device=bad)
+
+
+def test_default_model_loads_when_shipped():
+    if not DEFAULT_MODEL.exists():
+        pytest.skip(f"{DEFAULT_MODEL} not shipped yet")
+    m = load_model(device="cpu")
+    assert m.meta["layout_version"] == 1
+    y = m.predict(np.tile(m.x_mean, (2, 1)))
+    assert y.shape == (2, 363) and np.isfinite(y).all()
