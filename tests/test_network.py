@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from mann.layout import GATING_INDICES
-from mann.model import random_model
+from mann.model import Model, random_model
 from mann.network import MANN
 from mann.weights import state_to_params
 
@@ -43,18 +43,18 @@ def numpy_forward(p: dict, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.fixture(scope="module")
 def model():
-    m = random_model(seed=3)
-    # Non-trivial normalisation so that it is exercised too.
+    net = random_model(seed=3).net
+    # Non-trivial normalisation and biases so that they are exercised too.
     rng = np.random.default_rng(0)
     with torch.no_grad():
-        m.net.x_mean.copy_(torch.from_numpy(rng.normal(size=480).astype(np.float32)))
-        m.net.x_std.copy_(torch.from_numpy(rng.uniform(0.5, 2, 480).astype(np.float32)))
-        m.net.y_mean.copy_(torch.from_numpy(rng.normal(size=363).astype(np.float32)))
-        m.net.y_std.copy_(torch.from_numpy(rng.uniform(0.5, 2, 363).astype(np.float32)))
-        for name, prm in m.net.named_parameters():
+        net.x_mean.copy_(torch.from_numpy(rng.normal(size=480).astype(np.float32)))
+        net.x_std.copy_(torch.from_numpy(rng.uniform(0.5, 2, 480).astype(np.float32)))
+        net.y_mean.copy_(torch.from_numpy(rng.normal(size=363).astype(np.float32)))
+        net.y_std.copy_(torch.from_numpy(rng.uniform(0.5, 2, 363).astype(np.float32)))
+        for name, prm in net.named_parameters():
             if "_b" in name:  # biases start at 0: give them values
                 prm.copy_(torch.randn(prm.shape, generator=torch.Generator().manual_seed(1)))
-    return m
+    return Model(net, torch.device("cpu"), {}, "test")
 
 
 @pytest.mark.parametrize("batch", [1, 5, 64])
