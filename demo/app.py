@@ -1,0 +1,347 @@
+"""The demo application: window, fixed-step loop, input, drawing.
+
+App state lives in a few dataclasses owned by :class:`App`. The update step advances
+the simulation and never calls GL; the draw step reads the simulation and never
+changes it. One frame is: tick the clock, handle events, run the due fixed steps,
+move the camera, draw, present.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pygame
+
+from demo import camera as cam_math
+from demo import window
+from demo.input import (
+    GAMEPAD_LEGEND,
+    KEYBOARD_LEGEND,
+    Intent,
+    PadState,
+    camera_rates,
+    keyboard_intent,
+    merge_intents,
+    pad_intent,
+)
+from demo.options import Options
+from demo.render.frame import SceneFlags, build_frame
+from demo.render.hud import HudData
+from demo.sim import SIM_DT, Backend, Simulation
+
+SLOW_FACTOR = 0.25
+MAX_FRAME_DT = 0.25  # s: a longer stall is not caught up (no spiral of death)
+MAX_STEPS_PER_FRAME = 4
+NOTICE_SECONDS = 3.0
+FRAME_CAP_HZ = 240  # without vsync, do not spin faster than this
+
+
+@dataclass
+class ClockState:
+    paused: bool = False
+    slow: bool = False
+    step_once: bool = False
+    accumulator: float = 0.0  # simulated seconds owed to the fixed-step loop
+    last_time: float | None = None
+
+
+@dataclass
+class ViewState:
+    camera: cam_math.Camera = field(default_factory=cam_math.Camera)
+    flags: SceneFlags = field(default_factory=SceneFlags)
+    show_hud: bool = True
+    fullscreen: bool = False
+    size: tuple[int, int] = (1280, 720)
+    dragging: bool = False
+
+
+@dataclass
+class InputState:
+    keys: set[int] = field(default_factory=set)
+    pad: PadState | None = None
+    device: str = "keyboard"  # the device last used: its legend is shown
+    notice: str = ""
+    notice_until: float = 0.0
+
+
+@dataclass
+class Control:
+    running: bool = True
+    reset_requested: bool = False
+    frames: int = 0  # frames drawn
+
+
+@dataclass
+class Stats:
+    frame_s: deque = field(default_factory=lambda: deque(maxlen=120))
+    draw_ms: list[float] = field(default_factory=list)
+    update_ms: list[float] = field(default_factory=list)
+
+
+def steps_due(clock: ClockState, real_dt: float) -> int:
+    """Fixed steps to run for ``real_dt`` seconds of wall time; updates the clock."""
+    if clock.paused:
+        clock.accumulator = 0.0
+        n, clock.step_once = int(clock.step_once), False
+        return n
+    clock.accumulator += min(real_dt, MAX_FRAME_DT) * (SLOW_FACTOR if clock.slow else 1.0)
+    n = int(clock.accumulator / SIM_DT + 1e-9)
+    clock.accumulator -= n * SIM_DT
+    if n > MAX_STEPS_PER_FRAME:
+        # The machine cannot keep up: run slower than real time instead of piling up
+        # a backlog that would make every later frame slower still.
+        n, clock.accumulator = MAX_STEPS_PER_FRAME, 0.0
+    return n
+
+
+def percentile_summary(ms: list[float]) -> tuple[float, float]:
+    """(mean, 95th percentile) of a list of milliseconds."""
+    a = np.asarray(ms, np.float64)
+    return float(a.mean()), float(np.percentile(a, 95))
+
+
+class App:
+    def __init__(self, options: Options, backend: Backend, model, script=None):
+        self.options = options
+        self.headless = options.headless
+        self.clock = ClockState()
+        self.view = ViewState(
+            camera=cam_math.for_herd(options.characters), size=(options.width, options.height)
+        )
+        self.input = InputState()
+        self.control = Control()
+        self.stats = Stats()
+        self.sim = Simulation(backend, model, options.characters, script)
+        self.gl_info = window.open_window(options.width, options.height, options.headless)
+        self._init_gl()
+        self.gamepads = None
+        self.frame_cap = pygame.time.Clock()
+        if not self.headless:
+            from demo.gamepad import Gamepads
+
+            self.gamepads = Gamepads()
+
+    def _init_gl(self) -> None:
+        from demo.render.hud import HudRenderer
+        from demo.render.mesh import RenderTarget
+        from demo.render.scene import SceneRenderer
+
+        self.scene = SceneRenderer()
+        self.hud = HudRenderer()
+        self.target = RenderTarget(*self.view.size) if self.headless else None
+
+    # ---- the frame -------------------------------------------------------------
+    def run(self, recorder=None) -> None:
+        """Run until quit (interactive) or for options.frames frames (headless)."""
+        try:
+            while self.control.running:
+                self.frame(recorder)
+        finally:
+            self.close()
+
+    def frame(self, recorder=None) -> None:
+        real_dt = self.tick()
+        self.handle_events()
+        n = 1 if self.headless else steps_due(self.clock, real_dt)
+        for _ in range(n):
+            self.update()
+        self.move_camera(SIM_DT if self.headless else real_dt)
+        self.draw()
+        self.present(recorder)
+
+    def tick(self) -> float:
+        now = time.perf_counter()
+        last, self.clock.last_time = self.clock.last_time, now
+        dt = 0.0 if last is None else now - last
+        if last is not None:
+            self.stats.frame_s.append(dt)
+        return dt
+
+    # ---- events (input and UI; requests only, no simulation change) -------------
+    def handle_events(self) -> None:
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                self.control.running = False
+            elif self.headless:
+                continue  # headless runs take no interactive input
+            elif event.type == pygame.KEYDOWN:
+                self.input.device = "keyboard"
+                self.input.keys.add(event.key)
+                self.on_key(event.key)
+            elif event.type == pygame.KEYUP:
+                self.input.keys.discard(event.key)
+            elif event.type == pygame.WINDOWFOCUSLOST:
+                self.input.keys.clear()
+            else:
+                self.on_mouse_or_pad(event)
+        if self.gamepads is not None:
+            self.input.pad = self.gamepads.state()
+            if self.input.pad is not None and self.input.pad.is_active():
+                self.input.device = "gamepad"
+        self.view.size = self.view.size if self.headless else window.drawable_size()
+
+    def on_key(self, key: int) -> None:
+        c, v = self.clock, self.view
+        if key == pygame.K_ESCAPE:
+            self.control.running = False
+        elif key == pygame.K_F11:
+            window.toggle_fullscreen()
+            v.fullscreen = not v.fullscreen
+        elif key == pygame.K_p:
+            c.paused = not c.paused
+        elif key == pygame.K_n and c.paused:
+            c.step_once = True
+        elif key == pygame.K_m:
+            c.slow = not c.slow
+        elif key == pygame.K_BACKSPACE:
+            self.control.reset_requested = True
+        elif key == pygame.K_j:
+            v.flags = replace(v.flags, show_velocities=not v.flags.show_velocities)
+        elif key == pygame.K_t:
+            v.flags = replace(v.flags, show_trajectory=not v.flags.show_trajectory)
+        elif key == pygame.K_h:
+            v.show_hud = not v.show_hud
+        elif key == pygame.K_TAB:
+            v.flags = replace(v.flags, selected=(v.flags.selected + 1) % self.sim.num)
+
+    def on_mouse_or_pad(self, event) -> None:
+        v = self.view
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button in (1, 3):
+            v.dragging = True
+        elif event.type == pygame.MOUSEBUTTONUP and event.button in (1, 3):
+            v.dragging = False
+        elif event.type == pygame.MOUSEMOTION and v.dragging:
+            dx, dy = event.rel
+            k = cam_math.MOUSE_RADIANS_PER_PIXEL
+            cam_math.orbit(v.camera, -dx * k, dy * k)
+        elif event.type == pygame.MOUSEWHEEL:
+            cam_math.zoom(v.camera, event.y)
+        elif self.gamepads is not None:
+            notice = self.gamepads.handle(event)
+            if notice:
+                self.input.notice = notice
+                self.input.notice_until = time.perf_counter() + NOTICE_SECONDS
+
+    # ---- update (simulation only; never GL) ------------------------------------
+    def live_intent(self) -> Intent | None:
+        if self.headless:
+            return None
+        kb = keyboard_intent(self.input.keys)
+        pad = None
+        if self.input.pad is not None:
+            yaw = float(self.sim.state.root_yaw[self.view.flags.selected])
+            pad = pad_intent(self.input.pad, self.view.camera.yaw, yaw)
+        return merge_intents(kb, pad)
+
+    def update(self) -> None:
+        t0 = time.perf_counter()
+        if self.control.reset_requested:
+            self.sim.reset()
+            self.control.reset_requested = False
+        self.sim.step(self.live_intent(), self.view.flags.selected)
+        self.stats.update_ms.append(1000 * (time.perf_counter() - t0))
+
+    def move_camera(self, dt: float) -> None:
+        cam = self.view.camera
+        if self.input.pad is not None:
+            dyaw, dpitch = camera_rates(self.input.pad)
+            cam_math.orbit(cam, dyaw * dt, dpitch * dt)
+        i = self.view.flags.selected
+        cam_math.follow(cam, np.asarray(self.sim.state.root_pos[i], np.float64), dt)
+        if self.headless:
+            offset = cam_math.CHASE_YAW if self.sim.num == 1 else cam_math.HERD_YAW
+            cam_math.chase(cam, float(self.sim.state.root_yaw[i]) + offset, dt)
+
+    # ---- draw (reads state; never changes the simulation) ----------------------
+    def draw(self) -> None:
+        from OpenGL import GL
+
+        t0 = time.perf_counter()
+        w, h = self.view.size
+        if self.target is not None:
+            self.target.bind()
+        GL.glViewport(0, 0, w, h)
+        vp = cam_math.view_projection(self.view.camera, w, h)
+        eye = cam_math.eye_position(self.view.camera)
+        self.scene.draw(
+            build_frame(self.sim.state, self.view.flags), vp, eye, self.view.camera.target
+        )
+        if self.view.show_hud:
+            # Headless text follows simulated time, and recordings show exact text.
+            now = self.sim.time if self.headless else time.perf_counter()
+            force = self.headless and not self.options.bench_frames
+            self.hud.draw(self.hud_data(), w, h, now, force)
+        if self.options.bench_frames:
+            GL.glFinish()  # time the GPU work too, not just the submission
+        self.stats.draw_ms.append(1000 * (time.perf_counter() - t0))
+
+    def hud_data(self) -> HudData:
+        s, i = self.sim.state, self.view.flags.selected
+        user = self.sim.last.user
+        fps = 1.0 / np.mean(self.stats.frame_s) if self.stats.frame_s else 0.0
+        draw = self.stats.draw_ms[-1] if self.stats.draw_ms else 0.0
+        info = [
+            f"gait {user.gait}    action {user.action}",
+            f"speed {float(s.speed[i]):.2f} m/s   (target {float(s.target_speed[i]):.2f})",
+            f"network {float(s.network_ms):.2f} ms   draw {draw:.1f} ms",
+            f"{fps:.0f} fps   dog {i + 1} of {self.sim.num}   t {self.sim.time:.1f} s",
+        ]
+        if self.input.notice and time.perf_counter() < self.input.notice_until:
+            info.append(self.input.notice)
+        status = "PAUSED  (N: step)" if self.clock.paused else ""
+        status = status or ("SLOW MOTION 0.25x" if self.clock.slow else "")
+        pad = self.input.device == "gamepad"
+        return HudData(
+            info=info,
+            styles=np.asarray(s.styles[i], np.float64),
+            gating=np.asarray(s.gating[i], np.float64),
+            contacts=self.sim.contacts,
+            legend=GAMEPAD_LEGEND if pad else KEYBOARD_LEGEND,
+            legend_title="gamepad" if pad else "keyboard",
+            status=status,
+        )
+
+    def present(self, recorder=None) -> None:
+        self.control.frames += 1
+        if self.headless:
+            if recorder is not None:
+                recorder.add(self.control.frames - 1, self.read_pixels)
+            if self.control.frames >= self.options.frames:
+                self.control.running = False
+        else:
+            pygame.display.flip()
+            self.frame_cap.tick(FRAME_CAP_HZ)
+
+    def read_pixels(self) -> np.ndarray:
+        """The last drawn frame, (H, W, 3) uint8, top row first."""
+        from demo.render.mesh import read_pixels
+
+        if self.target is not None:
+            self.target.bind()
+        return read_pixels(*self.view.size)
+
+    def close(self) -> None:
+        if self.gamepads is not None:
+            self.gamepads.close()
+        for obj in (self.scene, self.hud, self.target):
+            if obj is not None:
+                obj.delete()
+        window.close_window()
+
+
+def bench_report(stats: Stats, options: Options, gl_info: str) -> str:
+    """One line per measured step: mean and 95th percentile in ms."""
+    skip = min(10, len(stats.draw_ms) // 4)  # the first frames warm up caches
+    d_mean, d_p95 = percentile_summary(stats.draw_ms[skip:])
+    u_mean, u_p95 = percentile_summary(stats.update_ms[skip:])
+    w, h = options.width, options.height
+    return (
+        f"bench: {len(stats.draw_ms) - skip} frames at {w}x{h}, {options.characters} "
+        f"character(s), {gl_info}\n"
+        f"draw   mean {d_mean:.2f} ms  p95 {d_p95:.2f} ms\n"
+        f"update mean {u_mean:.2f} ms  p95 {u_p95:.2f} ms  (controller step)\n"
+        f"frame  mean {d_mean + u_mean:.2f} ms  (~{1000 / max(d_mean + u_mean, 1e-6):.0f} fps)"
+    )

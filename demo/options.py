@@ -1,0 +1,93 @@
+"""Command-line options of the demo (argparse), as one dataclass."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Options:
+    weights: str | None = None
+    device: str | None = None
+    characters: int = 1
+    headless: bool = False
+    frames: int = 0
+    record: str | None = None
+    script: str | None = None
+    width: int = 1280
+    height: int = 720
+    bench_frames: int = 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="run.py",
+        description="MANN quadruped demo: a dog driven live by keyboard or gamepad.",
+        epilog="Keys: W/A/D move, S stop, Q/E turn, Shift/Ctrl/Alt gait, Space/V/R/F "
+        "jump/sit/stand/lie, P pause, N step, M slow motion, F11 fullscreen, Esc quit. "
+        "Without a display: xvfb-run -a python run.py --headless --frames 600 --record out.gif",
+    )
+    p.add_argument(
+        "--weights",
+        metavar="PATH",
+        help="folder of .bin files or a model file (default: the shipped model)",
+    )
+    p.add_argument(
+        "--device",
+        help="torch device for the network, e.g. cpu or cuda (default: CUDA if available)",
+    )
+    p.add_argument(
+        "--characters",
+        type=int,
+        default=1,
+        metavar="N",
+        help="number of dogs; the others wander (default 1)",
+    )
+    p.add_argument(
+        "--headless", action="store_true", help="no interactive input, a hidden window, fixed steps"
+    )
+    p.add_argument("--frames", type=int, default=0, metavar="N", help="frames to run when headless")
+    p.add_argument(
+        "--record",
+        metavar="OUT",
+        help="OUT.png (last frame), OUT.gif or OUT.mp4 (the run); needs --headless",
+    )
+    p.add_argument("--script", metavar="FILE", help="timed commands (format: see demo/script.py)")
+    p.add_argument("--width", type=int, default=1280)
+    p.add_argument("--height", type=int, default=720)
+    p.add_argument(
+        "--bench-frames", type=int, default=0, metavar="N",
+        help="headless benchmark: N frames, print mean and 95th percentile draw and update times",
+    )  # fmt: skip
+    return p
+
+
+def parse_options(argv: list[str] | None = None) -> Options:
+    """Options from the command line; argparse exits with code 2 on bad syntax."""
+    parser = build_parser()
+    a = parser.parse_args(argv)
+    if a.characters < 1:
+        parser.error("--characters must be at least 1")
+    if a.width < 64 or a.height < 64:
+        parser.error("--width and --height must be at least 64")
+    if a.bench_frames < 0 or a.frames < 0:
+        parser.error("--frames and --bench-frames must not be negative")
+    headless = a.headless or a.bench_frames > 0
+    frames = a.bench_frames or a.frames
+    if headless and frames == 0:
+        parser.error("--headless needs --frames N (how many frames to render)")
+    if a.record and not headless:
+        parser.error("--record needs --headless (and --frames N)")
+    return Options(
+        weights=a.weights,
+        device=a.device,
+        characters=a.characters,
+        headless=headless,
+        frames=frames,
+        record=a.record,
+        script=a.script,
+        width=a.width,
+        height=a.height,
+        bench_frames=a.bench_frames,
+    )

@@ -1,0 +1,169 @@
+"""What the scene draws this frame, as instance batches: a pure function of the
+controller state (no GL, testable).
+
+The lit pass draws four meshes instanced: capsules (bones, ears), spheres (joints),
+dots, a coarse sphere for small things (eyes, trajectory points, contact marks), and
+arrows (velocities, trajectory direction ticks). The shadow pass draws the capsules.
+Software renderers are bound by vertex work, so big herds draw joint spheres for the
+selected dog only, and the scene draws far capsules and spheres with coarser meshes
+(:func:`split_by_distance`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from demo.render import geometry as g
+from mann.skeleton import HEAD, HEAD_SITE, PAWS
+
+TRAJ_POINT_STRIDE = 2  # draw every 2nd of the 111 trajectory points
+TRAJ_TICK_STRIDE = 10  # a direction tick every 10 points (1/6 s)
+TRAJ_LIFT = 0.012  # m above the ground, so points do not fight with the grid
+TRAJ_PAST_COLOUR = (0.55, 0.60, 0.72, 1.0)
+TRAJ_FUTURE_COLOUR = (0.98, 0.80, 0.20, 1.0)
+VELOCITY_SECONDS = 0.12  # an arrow shows how far a joint goes in this time
+VELOCITY_MIN = 0.05  # m/s: slower joints get no arrow
+VELOCITY_COLOUR = (1.0, 0.93, 0.15, 1.0)
+CONTACT_DISC_RADIUS = 0.05
+ALL_JOINTS_UP_TO = 20  # herds larger than this draw joint spheres for the selected dog only
+
+
+@dataclass(frozen=True)
+class SceneFlags:
+    show_characters: bool = True
+    show_trajectory: bool = True
+    show_velocities: bool = False
+    selected: int = 0  # the character followed by the camera and detailed
+
+
+@dataclass(frozen=True)
+class FrameGeometry:
+    capsules: g.Instances
+    spheres: g.Instances
+    dots: g.Instances
+    arrows: g.Instances  # capsules cast shadows; the rest do not
+
+
+def _empty() -> g.Instances:
+    return g.Instances(
+        np.zeros((0, 4, 4), np.float32), np.zeros((0, 4), np.float32), np.zeros(0, np.float32)
+    )
+
+
+def head_frame(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit vectors (N, 3) along the head (to HeadSite), to the skeleton's Left* side
+    and up, from poses p (N, 27, 3)."""
+    a = p[:, HEAD_SITE] - p[:, HEAD]
+    a /= np.maximum(np.linalg.norm(a, axis=-1, keepdims=True), 1e-9)
+    left = p[:, 7] - p[:, 12]  # LeftArm - RightArm
+    left = left - np.sum(left * a, axis=-1, keepdims=True) * a
+    left /= np.maximum(np.linalg.norm(left, axis=-1, keepdims=True), 1e-9)
+    up = np.cross(a, left)
+    up *= np.sign(up[:, 1:2] + 1e-9)  # keep it pointing skywards whatever the rig
+    return a, left, up
+
+
+def dog_parts(
+    p: np.ndarray, contacts: np.ndarray, joint_dogs: np.ndarray
+) -> tuple[g.Instances, g.Instances, g.Instances]:
+    """Capsules (bones, ears), joint spheres (of dogs ``joint_dogs`` only) and eye dots
+    of poses p (N, 27, 3) with paw contacts (N, 4) bool."""
+    n = len(p)
+    side = g.joint_side_colours()
+    bones = g.capsule_instances(
+        p[:, g.BONE_PARENTS].reshape(-1, 3),
+        p[:, g.BONE_CHILDREN].reshape(-1, 3),
+        np.tile(g.BONE_RADIUS, n),
+        np.tile(side[g.BONE_CHILDREN], (n, 1)),
+    )
+    a, left, up = head_frame(p)
+    head = p[:, HEAD]
+    ears0, ears1, ear_col = [], [], []
+    for s, col in ((1.0, g.LEFT_COLOUR), (-1.0, g.RIGHT_COLOUR)):
+        base = head + 0.035 * up + s * 0.03 * left - 0.01 * a
+        ears0.append(base)
+        ears1.append(base + 0.045 * up + s * 0.04 * left - 0.035 * a)  # floppy, outwards
+        ear_col.append(np.tile(col, (n, 1)))
+    ears = g.capsule_instances(
+        np.concatenate(ears0), np.concatenate(ears1), 0.017, np.concatenate(ear_col)
+    )
+    jcol = np.tile(side * np.array([0.8, 0.8, 0.8, 1.0], np.float32), (n, 1, 1))
+    jcol[:, HEAD_SITE] = g.DARK_COLOUR
+    jcol[:, list(PAWS)] = np.where(contacts[..., None], g.CONTACT_COLOUR, jcol[:, list(PAWS)])
+    m = len(joint_dogs)
+    joints = g.sphere_instances(
+        p[joint_dogs].reshape(-1, 3), np.tile(g.JOINT_RADIUS, m), jcol[joint_dogs].reshape(-1, 4)
+    )
+    eye_pos = np.concatenate([head + 0.075 * a + 0.03 * up + s * 0.032 * left for s in (1.0, -1.0)])
+    eyes = g.sphere_instances(eye_pos, 0.012, g.DARK_COLOUR)
+    return g.concat(bones, ears), joints, eyes
+
+
+def contact_discs(p: np.ndarray, contacts: np.ndarray) -> g.Instances:
+    """Green marks on the ground under the paws in contact."""
+    paws = p[:, list(PAWS)][contacts]
+    at = paws * np.array([1.0, 0.0, 1.0]) + np.array([0.0, 0.004, 0.0])
+    return g.disc_instances(at, CONTACT_DISC_RADIUS, 0.004, g.CONTACT_COLOUR)
+
+
+def trajectory_parts(pos: np.ndarray, direction: np.ndarray) -> tuple[g.Instances, g.Instances]:
+    """Spheres (points) and arrows (direction ticks) of one trajectory (111, 3)."""
+    lift = np.array([0.0, TRAJ_LIFT, 0.0])
+    centre = len(pos) // 2
+    idx = np.arange(0, len(pos), TRAJ_POINT_STRIDE)
+    colours = np.where((idx > centre)[:, None], TRAJ_FUTURE_COLOUR, TRAJ_PAST_COLOUR)
+    radius = np.where(idx == centre, 0.03, 0.013)
+    points = g.sphere_instances(pos[idx] * [1, 0, 1] + lift, radius, colours)
+    tick = np.arange(0, len(pos), TRAJ_TICK_STRIDE)
+    flat = direction[tick] * np.array([1.0, 0.0, 1.0])
+    tick_col = np.where((tick > centre)[:, None], TRAJ_FUTURE_COLOUR, TRAJ_PAST_COLOUR)
+    ticks = g.arrow_instances(pos[tick] * [1, 0, 1] + lift, 0.14 * flat, 0.006, tick_col)
+    return points, ticks
+
+
+def velocity_arrows(p: np.ndarray, v: np.ndarray) -> g.Instances:
+    """Arrows along joint velocities v (27, 3) m/s from joints p (27, 3)."""
+    keep = np.linalg.norm(v, axis=-1) > VELOCITY_MIN
+    return g.arrow_instances(p[keep], v[keep] * VELOCITY_SECONDS, 0.005, VELOCITY_COLOUR)
+
+
+def build_frame(state, flags: SceneFlags) -> FrameGeometry:
+    """Instance batches for a controller state (duck-typed ControllerState)."""
+    capsules, spheres, dots, arrows = [], [], [], []
+    sel = flags.selected
+    if flags.show_characters:
+        p = np.asarray(state.positions, np.float64)
+        contacts = np.asarray(state.contacts, bool)
+        joint_dogs = np.arange(len(p)) if len(p) <= ALL_JOINTS_UP_TO else np.array([sel])
+        caps, joints, eyes = dog_parts(p, contacts, joint_dogs)
+        capsules.append(caps)
+        spheres.append(joints)
+        dots += [eyes, contact_discs(p, contacts)]
+        if flags.show_velocities:
+            arrows.append(velocity_arrows(p[sel], np.asarray(state.velocities[sel], np.float64)))
+    if flags.show_trajectory:
+        pts, ticks = trajectory_parts(
+            np.asarray(state.traj_pos[sel], np.float64), np.asarray(state.traj_dir[sel], np.float64)
+        )
+        dots.append(pts)
+        arrows.append(ticks)
+
+    def join(parts):
+        return g.concat(*parts) if parts else _empty()
+
+    return FrameGeometry(join(capsules), join(spheres), join(dots), join(arrows))
+
+
+def split_by_distance(
+    inst: g.Instances, eye: np.ndarray, distance: float
+) -> tuple[g.Instances, g.Instances]:
+    """(near, far) instances: those whose origin is within ``distance`` metres of
+    ``eye`` (3,) and the others."""
+    near = np.linalg.norm(inst.model[:, :3, 3] - np.asarray(eye, np.float32), axis=1) < distance
+
+    def pick(mask):
+        return g.Instances(inst.model[mask], inst.colour[mask], inst.length[mask])
+
+    return pick(near), pick(~near)

@@ -1,0 +1,117 @@
+"""The simulated world of the demo: the batched controller, who commands whom, the
+contact history. Advances only in fixed steps; never calls GL.
+
+The controller comes from ``mann.controller`` (imported lazily by :func:`load_backend`)
+or, in tests, from any object with the same names (:class:`Backend`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from demo.errors import DemoError
+from demo.input import Intent
+from demo.script import ScriptEvent, intent_at
+from demo.wander import wander
+
+SIM_DT = 1.0 / 60.0
+INTRO_STEPS = 60  # SPEC 5: the first second moves forward unless told otherwise
+CONTACT_HISTORY = 180  # steps kept for the footfall timeline (3 s)
+
+
+@dataclass(frozen=True)
+class Backend:
+    """What the demo takes from mann.controller (the binding contract)."""
+
+    Controller: Any
+    Commands: Any
+    GAITS: tuple[str, ...]
+    ACTIONS: tuple[str, ...]
+
+
+def load_backend() -> Backend:
+    """mann.controller's classes; DemoError when the library lacks them."""
+    try:
+        from mann.controller import ACTIONS, GAITS, Commands, Controller
+    except ImportError as e:
+        raise DemoError(
+            f"the controller is not available ({e}): mann/controller.py is missing or "
+            "broken; reinstall the project (pip install -e .) or update your checkout"
+        ) from None
+    return Backend(Controller, Commands, tuple(GAITS), tuple(ACTIONS))
+
+
+def make_commands(backend: Backend, move, turn, gait, action):
+    """A backend Commands for N characters from arrays; gait/action given by name."""
+    gait_id = {name: i for i, name in enumerate(backend.GAITS)}
+    action_id = {name: i for i, name in enumerate(backend.ACTIONS)}
+    return backend.Commands(
+        move=np.asarray(move, np.float32).reshape(-1, 2),
+        turn=np.asarray(turn, np.float32).reshape(-1),
+        gait=np.array([gait_id[str(g)] for g in np.ravel(gait)], np.int64),
+        action=np.array([action_id[str(a)] for a in np.ravel(action)], np.int64),
+    )
+
+
+class Simulation:
+    """N characters: the selected one follows the user (or the script, or the intro),
+    the others wander. ``time`` counts simulated seconds since the last reset."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        model,
+        num_characters: int = 1,
+        script: list[ScriptEvent] | None = None,
+    ):
+        self.backend = backend
+        self.num = int(num_characters)
+        self.controller = backend.Controller(model, num_characters=self.num)
+        self.script = script
+        self.steps = 0
+        self.time = 0.0
+        self.last = SimpleNamespace(user=Intent())
+        self.contacts = np.zeros((CONTACT_HISTORY, 4), bool)
+
+    @property
+    def state(self):
+        return self.controller.state
+
+    def reset(self) -> None:
+        self.controller.reset()
+        self.steps, self.time = 0, 0.0
+        self.contacts[:] = False
+
+    def user_intent(self, live: Intent | None) -> Intent:
+        """The selected character's commands: script, else live input, else the intro."""
+        if self.script is not None:
+            return intent_at(self.script, self.time)
+        live = live or Intent()
+        if self.steps < INTRO_STEPS and live.is_neutral():
+            return Intent(move=(0.0, 1.0))
+        return live
+
+    def step(self, live: Intent | None = None, selected: int = 0) -> None:
+        """Advance one fixed step of SIM_DT with the user's live input (None: none)."""
+        user = self.user_intent(live)
+        cmd = wander(self.time, np.arange(self.num))
+        cmd["move"][selected] = user.move
+        cmd["turn"][selected] = user.turn
+        # Object arrays: fixed-width strings would truncate "canter" or "stand".
+        cmd["gait"] = cmd["gait"].astype(object)
+        cmd["action"] = cmd["action"].astype(object)
+        cmd["gait"][selected] = user.gait
+        cmd["action"][selected] = user.action
+        self.controller.step(
+            make_commands(self.backend, cmd["move"], cmd["turn"], cmd["gait"], cmd["action"]),
+            SIM_DT,
+        )
+        self.steps += 1
+        self.time = self.steps * SIM_DT
+        self.last.user = user
+        self.contacts = np.roll(self.contacts, -1, axis=0)
+        self.contacts[-1] = np.asarray(self.state.contacts[selected], bool)

@@ -1,0 +1,143 @@
+"""The application loop: fixed steps, UI keys, scripted runs, recording, benchmark."""
+
+from __future__ import annotations
+
+import os
+
+import imageio.v2 as imageio
+import numpy as np
+import pygame
+import pytest
+from demo_fakes import backend_and_model, fake_backend, gl_skip_reason
+
+from demo import cli
+from demo.app import MAX_STEPS_PER_FRAME, SLOW_FACTOR, App, ClockState, steps_due
+from demo.options import Options
+from demo.script import parse_script
+from demo.sim import SIM_DT
+
+
+def test_fixed_steps_accumulate():
+    c = ClockState()
+    assert steps_due(c, SIM_DT * 2.5) == 2
+    assert steps_due(c, SIM_DT * 0.5) == 1  # the leftover half step is kept
+    assert steps_due(c, 10.0) == MAX_STEPS_PER_FRAME  # a long stall is not caught up
+    assert c.accumulator == 0.0
+    # A machine too slow for real time: each frame runs the cap, no growing backlog.
+    assert [steps_due(c, 0.2) for _ in range(5)] == [MAX_STEPS_PER_FRAME] * 5
+    assert c.accumulator == 0.0
+    c = ClockState(slow=True)
+    total = sum(steps_due(c, 1 / 60) for _ in range(120))
+    assert total == pytest.approx(120 * SLOW_FACTOR, abs=1)
+
+
+def test_pause_and_single_step():
+    c = ClockState(paused=True)
+    assert steps_due(c, 1.0) == 0
+    c.step_once = True
+    assert steps_due(c, 1.0) == 1
+    assert steps_due(c, 1.0) == 0
+
+
+@pytest.fixture
+def gl():
+    reason = gl_skip_reason()
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.mark.gl
+def test_scripted_forward_moves_the_dog(gl):
+    backend, model, real = backend_and_model()
+    script = parse_script("0 move=0,1 gait=pace")
+    app = App(Options(headless=True, frames=90, width=320, height=180), backend, model, script)
+    start = np.asarray(app.sim.state.root_pos[0]).copy()
+    yaw = float(app.sim.state.root_yaw[0])
+    app.run()
+    moved = np.asarray(app.sim.state.root_pos[0]) - start
+    forward = moved @ np.array([np.sin(yaw), 0.0, np.cos(yaw)])
+    assert forward > (0.3 if real else 1.0), f"dog moved {moved} (real controller: {real})"
+    assert app.control.frames == 90
+
+
+@pytest.mark.gl
+def test_ui_keys(gl):
+    app = App(
+        Options(headless=True, frames=5, characters=3, width=160, height=120), fake_backend(), None
+    )
+    try:
+        app.on_key(pygame.K_p)
+        assert app.clock.paused
+        app.on_key(pygame.K_n)
+        assert app.clock.step_once
+        app.on_key(pygame.K_m)
+        assert app.clock.slow
+        app.on_key(pygame.K_j)
+        assert app.view.flags.show_velocities
+        app.on_key(pygame.K_t)
+        assert not app.view.flags.show_trajectory
+        app.on_key(pygame.K_h)
+        assert not app.view.show_hud
+        app.on_key(pygame.K_TAB)
+        assert app.view.flags.selected == 1
+        for _ in range(3):
+            app.frame()
+        app.on_key(pygame.K_BACKSPACE)
+        app.update()
+        assert app.sim.steps == 1  # reset, then one step
+        app.on_key(pygame.K_ESCAPE)
+        assert not app.control.running
+        app.frame()  # draws with velocities shown and the HUD hidden
+    finally:
+        app.close()
+
+
+@pytest.mark.gl
+def test_headless_gif_and_bench(gl, tmp_path, capsys):
+    out = tmp_path / "run.gif"
+    argv = [
+        "--headless",
+        "--frames",
+        "12",
+        "--record",
+        str(out),
+        "--width",
+        "320",
+        "--height",
+        "180",
+    ]
+    assert cli.main(argv, backend=fake_backend(), model=object()) == 0
+    assert len(imageio.mimread(out)) == 5  # every 3rd frame and the last
+    argv = ["--bench-frames", "20", "--characters", "4", "--width", "320", "--height", "180"]
+    assert cli.main(argv, backend=fake_backend(), model=object()) == 0
+    report = capsys.readouterr().out
+    assert "draw   mean" in report and "p95" in report and "4 character(s)" in report
+
+
+@pytest.mark.gl
+@pytest.mark.skipif(
+    not os.environ.get("DISPLAY"), reason="interactive window needs DISPLAY (xvfb-run)"
+)
+def test_interactive_loop_keys_fullscreen_and_quit(gl):
+    app = App(Options(width=320, height=240), fake_backend(), None)
+    try:
+        start = float(app.sim.state.root_pos[0, 2])
+        for key in (pygame.K_w, pygame.K_LSHIFT):
+            pygame.event.post(
+                pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0)
+            )
+        for _ in range(30):
+            app.frame()
+        assert app.sim.last.user.gait == "canter"
+        assert float(app.sim.state.root_pos[0, 2]) > start + 0.2
+        pygame.event.post(
+            pygame.event.Event(pygame.KEYDOWN, key=pygame.K_F11, mod=0, unicode="", scancode=0)
+        )
+        app.frame()
+        app.frame()  # the GL context survives the switch
+        assert app.view.fullscreen
+        pygame.event.post(pygame.event.Event(pygame.QUIT))
+        app.frame()
+        assert not app.control.running
+    finally:
+        app.close()
