@@ -29,6 +29,7 @@ from mann.skeleton import JOINT_NAMES, PARENTS
 
 MODEL_FORMAT = "mann-dog-model"
 META_KEY = "meta_json"
+FILE_MODE = 0o644  # mkstemp creates 0600: written models are meant to be shared
 
 
 def _bin_shapes() -> dict[str, tuple[int, int]]:
@@ -86,6 +87,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -147,6 +149,7 @@ def save_model_file(path: str | os.PathLike, params: dict[str, np.ndarray], meta
     os.close(fd)
     try:
         np.savez(tmp, **checked, **{META_KEY: blob})
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
