@@ -1,0 +1,100 @@
+"""The controller's tunables (:class:`ControllerConfig`) and its published state
+(:class:`ControllerState`), re-exported by :mod:`mann.controller` (the binding API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mann.gait import GAIT_SPEEDS
+from mann.ik import IKConfig
+from mann.skeleton import NUM_JOINTS
+
+
+@dataclass
+class ControllerConfig:
+    """Tunables of the controller; gains and rates are per 60 Hz frame.
+
+    gain / decay: blend of the target direction, velocity and correction factor
+    towards the commands while a control is held / after release (reference 0.25,
+    0.05). pid: (kp, ki, kd) on the speed error in m/s (reference 0.2, 0.8, 0).
+    exponents: position, direction, velocity bias of the future blend (0.75, 1.25,
+    1.0). turn_deg: per gait, the target direction turns by turn x this (the
+    reference: 60 for all). Here 20, 25, 30, 15 for walk, pace, trot, canter: with the
+    trained models a full turn then runs at about 60 deg/s from walk to trot and 20
+    deg/s cantering, within the dog data's turning rates at those speeds (90th
+    percentile: about 100 deg/s below 0.8 m/s, 57 at 0.8-1.4, 15-30 faster); 60 deg
+    made a walking dog spin at 100-115 deg/s on tight circles and slide its paws.
+    gait_speeds: base speed per gait (:data:`mann.gait.GAIT_SPEEDS`, calibrated on the dog data).
+    style_transitions: per-frame rate of each style (idle, move, jump, sit, stand,
+    lie) at the root point; speed_transition likewise for the desired speed.
+    rest_exponents: root motion is scaled by min((1 - idle)^a, (1 - sit - stand -
+    lie)^b) so resting poses do not drift. extrapolation: weight of a future point's
+    extrapolation against the network's prediction (0.5); pose_blend: weight of the
+    predicted joint position against the last one moved by its velocity (0.5).
+    hold_heading: while no turn is commanded the target direction holds the heading
+    the dog had when the turn was released (the reference instead follows the root's
+    own direction, so the network's small turns add up to a drifting heading).
+    """
+
+    gain: float = 0.25
+    decay: float = 0.05
+    pid: tuple[float, float, float] = (0.2, 0.8, 0.0)
+    pid_integral_limit: float = 0.1  # m: I term <= 0.08 m/s; halves the start-up overshoot
+    exponents: tuple[float, float, float] = (0.75, 1.25, 1.0)
+    turn_deg: tuple[float, ...] = (20.0, 25.0, 30.0, 15.0)  # per gait
+    hold_heading: bool = True
+    turn_only_speed: float = 2.0 / 3.0
+    gait_speeds: tuple[float, ...] = GAIT_SPEEDS
+    jump_speed: float = 1.2
+    jump_min_speed: float = 0.5
+    jump_seconds: float = 0.8  # one jump: the data's only labelled jump lasts 48 frames
+    rest_max_speed: float = 0.5
+    speed_window: int = 10  # frames of root velocity averaged into the current speed
+    style_transitions: tuple[float, ...] = (0.1, 0.1, 0.1, 0.05, 0.05, 0.05)
+    speed_transition: float = 0.1
+    rest_exponents: tuple[float, float] = (0.25, 0.5)
+    extrapolation: float = 0.5
+    pose_blend: float = 0.5
+    clamp: float | None = 5.0
+    max_root_speed: float = 20.0  # m/s
+    max_turn_rate: float = 2000.0  # deg/s
+    max_joint_distance: float = 3.0  # m from the root
+    max_joint_speed: float = 50.0  # m/s
+    max_traj_distance: float = 20.0  # m, a predicted trajectory sample from the root
+    log_interval: int = 60  # frames between NaN-guard log lines
+    ik: IKConfig = field(default_factory=IKConfig)
+
+
+@dataclass
+class ControllerState:
+    """World space, metres, seconds, N characters (read-only for callers).
+
+    positions, forward, up, velocities: (N, 27, 3) the displayed pose; root_pos (N, 3)
+    (y = 0); root_yaw (N,) rad; traj_pos, traj_dir (N, 111, 3); traj_style (N, 111, 6);
+    traj_speed (N, 111); styles (N, 6) at the root; speed (N,) achieved root speed m/s;
+    target_speed (N,) commanded m/s; gating (N, 8); contacts (N, 4) bool (PAWS order);
+    frame; network_ms (last network call, wall ms); nan_events (N,) rejected predictions;
+    raw_positions (N, 27, 3): the pose before the paw IK (what the network sees next).
+    """
+
+    positions: np.ndarray
+    forward: np.ndarray
+    up: np.ndarray
+    velocities: np.ndarray
+    root_pos: np.ndarray
+    root_yaw: np.ndarray
+    traj_pos: np.ndarray
+    traj_dir: np.ndarray
+    traj_style: np.ndarray
+    traj_speed: np.ndarray
+    styles: np.ndarray
+    speed: np.ndarray
+    target_speed: np.ndarray
+    gating: np.ndarray
+    contacts: np.ndarray
+    frame: int = 0
+    network_ms: float = 0.0
+    nan_events: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    raw_positions: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_JOINTS, 3)))

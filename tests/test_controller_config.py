@@ -1,0 +1,34 @@
+"""Controller tunables and state: reference constants, contract exports."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mann import controller
+from mann.controller_config import ControllerConfig, ControllerState
+from mann.gait import GAIT_SPEEDS
+
+
+def test_config_defaults_are_the_reference_constants():
+    cfg = ControllerConfig()
+    assert (cfg.gain, cfg.decay, cfg.pid, cfg.exponents) == (
+        0.25, 0.05, (0.2, 0.8, 0.0), (0.75, 1.25, 1.0),
+    )  # fmt: skip
+    assert cfg.rest_exponents == (0.25, 0.5) and cfg.clamp == 5.0
+    assert cfg.extrapolation == 0.5 and cfg.pose_blend == 0.5
+    assert cfg.gait_speeds == GAIT_SPEEDS and len(cfg.turn_deg) == len(controller.GAITS)
+    assert len(cfg.style_transitions) == 6 and cfg.turn_only_speed == 2 / 3
+
+
+def test_config_instances_do_not_share_the_ik_config():
+    a, b = ControllerConfig(), ControllerConfig()
+    a.ik.contact_height = 0.5
+    assert b.ik.contact_height != 0.5
+
+
+def test_contract_names_are_exported_by_the_controller_module():
+    assert controller.ControllerConfig is ControllerConfig
+    assert controller.ControllerState is ControllerState
+    assert controller.GAITS == ("walk", "pace", "trot", "canter")
+    assert controller.ACTIONS == ("none", "jump", "sit", "stand", "lie")
+    assert ControllerState.__dataclass_fields__["nan_events"].default_factory().dtype == np.int64

@@ -1,0 +1,66 @@
+"""Rest pose, rest bone lengths and bone-length restoration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mann.pose import (
+    ANCESTORS,
+    bone_directions,
+    canonical_pose,
+    read_pose,
+    rest_bone_lengths,
+    restore_bone_lengths,
+)
+from mann.skeleton import PARENTS, bone_lengths
+
+
+def test_ancestor_matrix_walks_to_the_hips():
+    assert ANCESTORS[0].sum() == 0 and ANCESTORS[10].sum() == 7  # HandSite: 7 bones deep
+    for j in range(1, 27):
+        assert ANCESTORS[j, j] == 1 and ANCESTORS[j, PARENTS[j]] == (PARENTS[j] != 0)
+
+
+def test_restore_sets_lengths_and_keeps_directions():
+    rng = np.random.default_rng(0)
+    p = rng.normal(size=(4, 27, 3))
+    lengths = rng.uniform(0.05, 0.2, 27)
+    lengths[[0, 1]] = 0
+    q = restore_bone_lengths(p, lengths, np.zeros_like(p))
+    assert np.allclose(bone_lengths(q)[:, 2:], lengths[2:])
+    assert np.allclose(q[:, 0], p[:, 0]) and np.allclose(q[:, 1], q[:, 0])
+    d_p, d_q = bone_directions(p)[:, 2:], bone_directions(q)[:, 2:]
+    cos = np.sum(d_p * d_q, -1) / np.linalg.norm(d_p, axis=-1) / np.linalg.norm(d_q, axis=-1)
+    assert np.allclose(cos, 1)
+
+
+def test_restore_uses_the_fallback_for_collapsed_bones():
+    p = np.zeros((1, 27, 3))
+    fallback = np.tile([0.0, -1.0, 0.0], (1, 27, 1))
+    q = restore_bone_lengths(p, np.full(27, 0.1), fallback)
+    assert np.allclose(q[0, 2], [0, -0.2, 0]) and np.isfinite(q).all()
+
+
+def test_canonical_pose_turns_and_unmirrors():
+    p = np.zeros((27, 3))
+    p[:, 1] = 0.4
+    p[3] = (1.0, 0.4, 0.0)  # neck towards +X: facing +X
+    p[16] = (0.0, 0.4, 0.1)  # LeftUpLeg on the dog's left (+Z side when facing +X?)
+    p[20] = (0.0, 0.4, -0.1)
+    q = canonical_pose(p)
+    assert q[3, 2] == pytest.approx(1.0) and abs(q[3, 0]) < 1e-12
+    assert (q[16, 0] > q[20, 0]) and np.allclose(canonical_pose(q * [-1, 1, 1]), q)
+
+
+def test_rest_bone_lengths_from_meta_and_data(poses_dir):
+    class M:
+        meta = {"skeleton": {"bone_lengths": [0.1] * 27}}
+
+    assert np.allclose(rest_bone_lengths(M()), 0.1)
+    M.meta = {"skeleton": {"bone_lengths": [0.1] * 5}}
+    with pytest.raises(ValueError, match="bone_lengths"):
+        rest_bone_lengths(M())
+    idle = bone_lengths(read_pose(poses_dir / "Idle.npz"))
+    assert np.allclose(rest_bone_lengths(None, poses_dir), idle) and idle[0] == 0
+    assert rest_bone_lengths(None, poses_dir / "missing") is None
