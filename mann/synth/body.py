@@ -1,0 +1,268 @@
+"""The real dog's body for the generator: bone lengths, key poses, forward kinematics.
+
+A pose is held as a Hips position and one unit *bone direction* per joint (the direction
+from its parent to it), both in a body frame whose origin is on the ground under the
+Hips, +Z the dog's facing, +X the dog's left, +Y up. Forward kinematics with the real
+bone lengths turns directions back into positions, so every generated pose has exactly
+the data's bone lengths however directions are blended or bent.
+
+Bone lengths come from the real clips (they are rigid and agree between clips). The key
+poses of ``poses/*.npz`` give directions only: several of them are averaged poses whose
+bones are shorter than the data's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from mann.paths import dog_clips_dir, dog_poses_dir
+from mann.skeleton import JOINT_INDEX, NUM_JOINTS, PARENTS, PAWS, bone_lengths, check_names
+
+KEY_POSES: tuple[str, ...] = (
+    "Idle", "Walk", "Pace", "Trot", "Canter", "Jump", "Sit", "Stand", "Lie",
+)  # fmt: skip
+LOCOMOTION_POSES: tuple[str, ...] = ("Walk", "Pace", "Trot", "Canter")  # gait order
+# Paws touching the ground in each key pose (LF, RF, LH, RH): the Stand pose rests on
+# its hind paws, the Jump pose on none.
+_GROUND = {"Stand": (False, False, True, True), "Jump": (False,) * 4}
+
+_J = JOINT_INDEX
+_PARENT = np.maximum(np.array(PARENTS), 0)
+# Paw contact: a paw this low (m) and this slow (m/s) in the real data is on the ground.
+_STILL_HEIGHT = 0.04
+_STILL_SPEED = 0.1
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
+
+
+def _descendants() -> tuple[tuple[int, ...], ...]:
+    """For each joint: itself and every joint below it (the joint order is topological)."""
+    out = [[j] for j in range(NUM_JOINTS)]
+    for j in range(NUM_JOINTS - 1, 0, -1):
+        out[PARENTS[j]].extend(out[j])
+    return tuple(tuple(sorted(d)) for d in out)
+
+
+SUBTREE = _descendants()
+
+
+@dataclass(frozen=True)
+class KeyPose:
+    """One key pose in its body frame.
+
+    hips: (3,) Hips position (x = z = 0); dirs: (27, 3) unit bone directions (row 0,
+    the Hips, and row 1, the zero-length Spine, copy Spine1's); ground: (4,) bool paws
+    on the ground (LF, RF, LH, RH).
+    """
+
+    name: str
+    hips: np.ndarray
+    dirs: np.ndarray
+    ground: tuple[bool, ...]
+
+
+# Rigid groups of the real rig: a joint with several children carries them at fixed
+# offsets in its own frame. Frame of the group: x towards the mean of the ``x`` joints,
+# z (the dog's left) along left minus right joint.
+RIGID = {
+    "Hips": dict(x=("LeftUpLeg", "RightUpLeg"), lr=("LeftUpLeg", "RightUpLeg"),
+                 children=("LeftUpLeg", "RightUpLeg", "Tail")),
+    "Spine1": dict(x=("Neck",), lr=("LeftShoulder", "RightShoulder"),
+                   children=("Neck", "LeftShoulder", "RightShoulder")),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Body:
+    """lengths: (27,) m bone lengths (0 for Hips and Spine); poses: name -> KeyPose;
+    paw_ground: (4,) m height of each paw joint when standing on the ground;
+    rigid: (27, 3) each rigid child's bone direction in its group's frame (zero rows for
+    joints outside the groups)."""
+
+    lengths: np.ndarray
+    poses: dict
+    paw_ground: np.ndarray
+    rigid: np.ndarray
+
+    def pose(self, name: str) -> KeyPose:
+        return self.poses[name]
+
+
+def group_frame(rel: np.ndarray, group: str) -> np.ndarray:
+    """Frame (..., 3, 3) (columns x, y, z) of a rigid group from joint positions relative
+    to the group's joint, (..., 27, 3)."""
+    g = RIGID[group]
+    x = _unit(np.mean([rel[..., _J[n], :] for n in g["x"]], axis=0))
+    lat = rel[..., _J[g["lr"][0]], :] - rel[..., _J[g["lr"][1]], :]
+    z = _unit(lat - np.sum(lat * x, axis=-1, keepdims=True) * x)
+    return np.stack([x, np.cross(z, x), z], axis=-1)
+
+
+def rigid_offsets(positions: np.ndarray) -> np.ndarray:
+    """(27, 3): mean direction of each rigid child in its group's frame over poses
+    (N, 27, 3)."""
+    out = np.zeros((NUM_JOINTS, 3))
+    for group, g in RIGID.items():
+        j = _J[group]
+        rel = positions - positions[:, j : j + 1]
+        frame = group_frame(rel, group)
+        for child in g["children"]:
+            d = _unit(rel[:, _J[child]])
+            out[_J[child]] = _unit(np.einsum("nji,nj->i", frame, d))
+    return out
+
+
+def rigidify(dirs: np.ndarray, lengths: np.ndarray, rigid: np.ndarray) -> np.ndarray:
+    """Bone directions (..., 27, 3) with each rigid group's children re-placed at their
+    offsets in the group frame fitted to the given directions."""
+    dirs = dirs.copy()
+    for group, g in RIGID.items():
+        rel = dirs * lengths[:, None]  # children of the group, relative to the group joint
+        frame = group_frame(rel, group)
+        for child in g["children"]:
+            c = _J[child]
+            dirs[..., c, :] = np.einsum("...ij,j->...i", frame, rigid[c])
+    return dirs
+
+
+def canonical_positions(positions: np.ndarray) -> np.ndarray:
+    """A pose (27, 3) moved to its body frame: Hips over the origin, facing +Z, the dog's
+    Left* on +X. Facing comes from the hip and shoulder axes (left x up), which works for
+    a dog on its hind legs too; a mirrored rig (Left* on the right) is reflected."""
+    p = np.asarray(positions, dtype=np.float64)
+    p = p - p[0] * np.array([1.0, 0.0, 1.0])
+    left = (p[_J["LeftUpLeg"]] - p[_J["RightUpLeg"]]) + (p[_J["LeftArm"]] - p[_J["RightArm"]])
+    fwd = np.cross(left, [0.0, 1.0, 0.0])
+    mirrored = np.dot(fwd, p[_J["Neck"]] - p[0]) < 0.0
+    if mirrored:
+        fwd = -fwd
+    yaw = np.arctan2(fwd[0], fwd[2])
+    c, s = np.cos(yaw), np.sin(yaw)
+    p = np.stack([p[:, 0] * c - p[:, 2] * s, p[:, 1], p[:, 0] * s + p[:, 2] * c], axis=-1)
+    if mirrored:
+        p[:, 0] = -p[:, 0]
+    return p
+
+
+def bone_dirs(positions: np.ndarray) -> np.ndarray:
+    """Unit bone directions (..., 27, 3) of positions (..., 27, 3); Hips and Spine rows
+    take Spine1's direction (their bones have no length)."""
+    d = _unit(positions - positions[..., _PARENT, :])
+    d[..., 0, :] = d[..., 2, :]
+    d[..., 1, :] = d[..., 2, :]
+    return d
+
+
+def fk(hips: np.ndarray, dirs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Positions (..., 27, 3) from the Hips position (..., 3) and bone directions
+    (..., 27, 3) with bone lengths (27,)."""
+    p = np.empty(dirs.shape, dtype=np.float64)
+    p[..., 0, :] = hips
+    for j in range(1, NUM_JOINTS):
+        p[..., j, :] = p[..., PARENTS[j], :] + lengths[j] * dirs[..., j, :]
+    return p
+
+
+def read_pose_file(path: Path) -> np.ndarray:
+    """Positions (27, 3) float64 of a key pose file (keys ``Names``, ``Positions``)."""
+    with np.load(path) as data:
+        missing = [k for k in ("Names", "Positions") if k not in data.files]
+        if missing:
+            raise ValueError(f"{path}: missing field(s) {', '.join(missing)}")
+        check_names(data["Names"], f"{path}: Names")
+        p = np.asarray(data["Positions"], dtype=np.float64)
+    if p.shape != (NUM_JOINTS, 3) or not np.isfinite(p).all():
+        raise ValueError(f"{path}: Positions should be 27 finite (x, y, z) rows, got {p.shape}")
+    return p
+
+
+def key_pose(name: str, positions: np.ndarray) -> KeyPose:
+    """A KeyPose from the raw positions (27, 3) of a pose file."""
+    p = canonical_positions(positions)
+    return KeyPose(
+        name=name, hips=p[0].copy(), dirs=bone_dirs(p), ground=_GROUND.get(name, (True,) * 4)
+    )
+
+
+def unmirrored(positions: np.ndarray) -> np.ndarray:
+    """Poses (N, 27, 3) of a clip with its Left* on the dog's left: a clip whose Left*
+    joints lie on the dog's right (the mirrored rig) has its world x negated."""
+    p = positions
+    left = p[:, _J["LeftUpLeg"]] - p[:, _J["RightUpLeg"]]
+    fwd = np.cross(left, [0.0, 1.0, 0.0])
+    if np.sum(fwd * (p[:, _J["Neck"]] - p[:, 0])) < 0:
+        return p * np.array([-1.0, 1.0, 1.0])
+    return p
+
+
+def data_bone_lengths(clips_dir=None) -> np.ndarray:
+    """Mean bone lengths (27,) m over every frame of the real clips."""
+    files = sorted(Path(clips_dir or dog_clips_dir()).glob("*.npz"))
+    if not files:
+        raise FileNotFoundError(f"{clips_dir or dog_clips_dir()}: no dog clips (.npz) found")
+    total, count = np.zeros(NUM_JOINTS), 0
+    for f in files:
+        with np.load(f) as data:
+            check_names(data["bone_names"], f"{f}: bone_names")
+            p = np.asarray(data["positions"], dtype=np.float64)
+        total += bone_lengths(p).sum(axis=0)
+        count += len(p)
+    return total / count
+
+
+def data_paw_ground(clips_dir=None) -> tuple[np.ndarray, np.ndarray]:
+    """Median height (4,) m of each paw joint while it rests on the ground in the clips,
+    and a sample of real poses (every 10th frame, (N, 27, 3))."""
+    heights = [[] for _ in PAWS]
+    sample = []
+    for f in sorted(Path(clips_dir or dog_clips_dir()).glob("*.npz")):
+        with np.load(f) as data:
+            p = np.asarray(data["positions"], dtype=np.float64)
+        sample.append(unmirrored(p[::10]))
+        p = p[:, list(PAWS)]
+        speed = np.linalg.norm(np.gradient(p[..., [0, 2]], axis=0), axis=-1) * 60.0
+        still = (p[..., 1] < _STILL_HEIGHT) & (speed < _STILL_SPEED)
+        for k in range(len(PAWS)):
+            heights[k].append(p[still[:, k], k, 1])
+    out = np.array([np.median(np.concatenate(h)) for h in heights])
+    # Left and right paws are alike: average each pair so the body is symmetric.
+    return np.repeat(out.reshape(2, 2).mean(axis=1), 2), np.concatenate(sample)
+
+
+def level(pose: KeyPose, lengths: np.ndarray, paw_ground: np.ndarray) -> KeyPose:
+    """The pose with its Hips raised or lowered so that, with the data's bone lengths,
+    its ground paws stand at ``paw_ground`` on average and no other joint is below the
+    ground (the Lie pose's elbows); poses with no ground paw are left as they are."""
+    ground = np.array(pose.ground)
+    if not ground.any():
+        return pose
+    p = fk(pose.hips, pose.dirs, lengths)
+    dy = float(np.mean(paw_ground[ground] - p[list(PAWS)][ground, 1]))
+    dy = max(dy, -float(np.delete(p[:, 1], list(PAWS)).min()))
+    return replace(pose, hips=pose.hips + np.array([0.0, dy, 0.0]))
+
+
+def load_body(clips_dir=None, poses_dir=None) -> Body:
+    """The generator's body: bone lengths and paw heights from the real clips, key poses
+    from the pose files (FileNotFoundError naming the folder when data is missing)."""
+    poses_dir = Path(poses_dir or dog_poses_dir())
+    poses = {}
+    for name in KEY_POSES:
+        path = poses_dir / f"{name}.npz"
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: key pose missing (needs the shared dog data)")
+        poses[name] = key_pose(name, read_pose_file(path))
+    lengths = data_bone_lengths(clips_dir)
+    lengths[:2] = 0.0  # Hips and Spine coincide
+    paw_ground, sample = data_paw_ground(clips_dir)
+    rigid = rigid_offsets(sample)
+    poses = {
+        k: level(replace(p, dirs=rigidify(p.dirs, lengths, rigid)), lengths, paw_ground)
+        for k, p in poses.items()
+    }
+    return Body(lengths=lengths, poses=poses, paw_ground=paw_ground, rigid=rigid)
