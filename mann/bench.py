@@ -14,7 +14,10 @@ Measures, in one run on one machine (compare ratios, not absolute numbers):
   weight-sized buffer measured here (what repeated calls can hope for), and
   ``floor_dram_batch1_ms`` with the bandwidth of a buffer far larger than the caches;
 - ``controller_frame_ms``: one full controller step (features, network, pose) for 1
-  and 100 characters, when the controller is available.
+  and 100 characters, when the controller is available;
+- ``cuda_variants`` (CUDA only): the per-frame call with eager kernel launches, with
+  CUDA graphs (the default on CUDA, :mod:`mann.cuda_graph`) and with ``torch.compile``,
+  milliseconds per call at each batch size.
 
 The last line of output is one JSON object with ``--json``.
 """
@@ -153,6 +156,52 @@ def bench_controller(model: Model) -> dict | None:
     return out
 
 
+def _compiled_call(model: Model, mode: str):
+    """``torch.compile`` of the eager per-frame function (mix formulation, no calibration)."""
+    net, packed = model.net, model.packed
+
+    def forward(xd):
+        return net.denormalize(packed.forward(net.normalize(xd), "mix"))
+
+    return torch.compile(forward, mode=mode)
+
+
+def bench_cuda_variants(model: Model) -> dict:
+    """Milliseconds per call, numpy in and out, for eager launches, CUDA graphs and
+    torch.compile (default and reduce-overhead modes) at each batch size."""
+    rng = np.random.default_rng(1)
+    out: dict[str, dict] = {"eager": {}, "cuda_graph": {}}
+    graphs = model.use_cuda_graphs
+    xs = {
+        b: (model.x_mean + rng.normal(size=(b, model.x_mean.size))).astype(np.float32)
+        for b in BATCHES
+    }
+    for b, x in xs.items():
+        for name, flag in (("eager", False), ("cuda_graph", True)):
+            model.use_cuda_graphs = flag
+            out[name][str(b)] = measure(lambda x=x: model.predict(x))
+    model.use_cuda_graphs = graphs
+    for mode in ("default", "reduce-overhead"):
+        key = f"compile_{mode}"
+        try:
+            fn = _compiled_call(model, mode)
+            t0 = time.perf_counter()
+            with torch.inference_mode():
+                for x in xs.values():
+                    fn(torch.from_numpy(x).to(model.device)).cpu()
+            out[key] = {"compile_s": time.perf_counter() - t0}
+            for b, x in xs.items():
+
+                def call(x=x, fn=fn):
+                    with torch.inference_mode():
+                        return fn(torch.from_numpy(x).to(model.device)).cpu().numpy()
+
+                out[key][str(b)] = measure(call)
+        except Exception as e:  # report why compiling failed and keep the other numbers
+            out[key] = {"error": f"{type(e).__name__}: {e}"[:300]}
+    return out
+
+
 def run(model: Model) -> dict:
     weight_bytes = sum(r * c * 4 for r, c in BIN_SHAPES.values())
     per_char = bench_model(model)
@@ -176,6 +225,7 @@ def run(model: Model) -> dict:
         "floor_dram_batch1_ms": weight_bytes / (bw_dram * 1e9) * 1e3,
         "formulation_by_batch": dict(model._mode_by_batch),
         "controller_frame_ms": bench_controller(model),
+        "cuda_variants": bench_cuda_variants(model) if model.device.type == "cuda" else None,
     }
 
 
@@ -209,6 +259,9 @@ def report(r: dict) -> str:
         )
     np64 = r["numpy_blend_per_character_ms"]["64"]
     lines.append(f"numpy blend at 64: {np64:.3f} ms per character ({np64 / pc['64']:.0f}x ours)")
+    for name, ms in (r.get("cuda_variants") or {}).items():
+        cells = ", ".join(f"{b}: {v:.4f}" for b, v in ms.items() if b in ("1", "64", "1024"))
+        lines.append(f"{name}: ms per call {cells or ms.get('error')}")
     if r["controller_frame_ms"]:
         for n, ms in r["controller_frame_ms"].items():
             lines.append(f"controller step, {n} character(s): {ms:.3f} ms")

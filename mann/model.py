@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from mann.cuda_graph import GraphedCall
 from mann.inference import PackedMANN
 from mann.layout import INPUT_SIZE
 from mann.network import MANN
@@ -28,6 +29,9 @@ log = logging.getLogger("mann")
 # small batches. Above this the experts' outputs are always mixed.
 BLEND_MAX_BATCH = 8
 CALIBRATION_RUNS = 15
+# On CUDA each (batch size, clamp) pair gets its own captured graph, up to this many;
+# further sizes run eagerly (a herd keeps its size, so a handful suffices).
+MAX_CUDA_GRAPHS = 8
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
@@ -60,7 +64,9 @@ class Model:
     """A loaded MANN in inference mode on one device.
 
     Attributes: ``net`` (:class:`mann.network.MANN`), ``device``, ``meta`` (dict of the
-    model file's metadata), ``source`` (path it came from or a description).
+    model file's metadata), ``source`` (path it came from or a description),
+    ``use_cuda_graphs`` (replay captured CUDA graphs per batch size; on by default on
+    CUDA, see :mod:`mann.cuda_graph`).
     """
 
     def __init__(self, net: MANN, device: torch.device, meta: dict, source: str) -> None:
@@ -70,6 +76,8 @@ class Model:
         self.meta = meta
         self.source = source
         self._mode_by_batch: dict[int, str] = {}
+        self.use_cuda_graphs = device.type == "cuda"
+        self._graphs: dict[tuple[int, float | None], GraphedCall] = {}
         self.x_mean = net.x_mean.cpu().numpy()
         self.x_std = net.x_std.cpu().numpy()
 
@@ -104,6 +112,26 @@ class Model:
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
 
+    def _forward(self, x: torch.Tensor, clamp: float | None):
+        """Raw Y and gating on the device for raw X on the device (eager)."""
+        xn = self.net.normalize(x)
+        if clamp is not None:
+            xn = xn.clamp(-clamp, clamp)
+        a = self.packed.gate(xn)
+        return self.net.denormalize(self.packed.forward(xn, self._mode(xn), a)), a
+
+    def _graphed(self, x: torch.Tensor, clamp: float | None):
+        """Like :meth:`_forward` through a CUDA graph for this batch size (copied out)."""
+        key = (x.shape[0], clamp)
+        if key not in self._graphs:
+            if len(self._graphs) >= MAX_CUDA_GRAPHS:
+                return self._forward(x, clamp)
+            self._mode(self.net.normalize(x))  # calibrate outside the capture
+            self._graphs[key] = GraphedCall(
+                lambda xs: self._forward(xs, clamp), x.shape[0], self.device
+            )
+        return tuple(t.clone() for t in self._graphs[key](x))
+
     @torch.inference_mode()
     def predict(self, x, clamp: float | None = None, return_gating: bool = False):
         """Raw Y ``(B, 363)`` for raw X ``(B, 480)``; optionally also the gating ``(B, 8)``.
@@ -111,11 +139,9 @@ class Model:
         clamp: if given, the normalised input is clipped to ``[-clamp, clamp]`` (SPEC 3:
         keeps a run-time trajectory outside the data's range from exploding).
         """
-        xn = self.net.normalize(self._to_device(x))
-        if clamp is not None:
-            xn = xn.clamp(-clamp, clamp)
-        a = self.packed.gate(xn)
-        y = self.net.denormalize(self.packed.forward(xn, self._mode(xn), a))
+        xd = self._to_device(x)
+        run = self._graphed if self.use_cuda_graphs else self._forward
+        y, a = run(xd, clamp)
         out = self._from_device(y, x)
         if return_gating:
             return out, self._from_device(a, x)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 
 from mann import load_model
 from mann.model import random_model, resolve_device
@@ -22,11 +23,17 @@ def saved(tmp_path_factory):
 def test_bin_folder_and_model_file_predict_the_same(saved):
     m, d = saved
     x = np.random.default_rng(0).normal(size=(3, 480)).astype(np.float32)
-    a = load_model(d / "bins", device="cpu").predict(x)
+    bins = load_model(d / "bins", device="cpu")
     b = load_model(d / "model.npz", device="cpu")
     assert b.meta["note"] == "test"
-    np.testing.assert_array_equal(a, b.predict(x))
-    np.testing.assert_array_equal(a, m.predict(x))
+    # the weights are bit-identical; predictions only agree to rounding, because each
+    # model times its own formulation (blend or mix) per batch size on a busy machine
+    for key, value in m.net.state_dict().items():
+        assert torch.equal(value, bins.net.state_dict()[key]), key
+        assert torch.equal(value, b.net.state_dict()[key]), key
+    a = bins.predict(x)
+    np.testing.assert_allclose(a, b.predict(x), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(a, m.predict(x), rtol=1e-5, atol=1e-6)
 
 
 def test_device_none_picks_an_available_device():
