@@ -1,7 +1,7 @@
 """Train MANN on a data set built by ``python -m mann.dataset`` (the reference recipe).
 
 ``python -m mann.train --data FILE.npz --out DIR [--epochs N] [--batch B]
-[--holdout CLIP ...] [--resume] [--seed S]``
+[--holdout CLIP ...] [--resume] [--seed S] [--max-minutes M]``
 
 Recipe (SPEC 3): MSE in normalised space (weighted by the data set's ``weight``);
 AdamW with warm restarts (periods 10, 20, 40, 80 epochs); learning rate 1e-4; dropout
@@ -65,6 +65,7 @@ class TrainConfig:
     lr: float = LEARNING_RATE
     device: str | None = None
     max_batches: int | None = None  # per epoch, for quick tests
+    max_minutes: float | None = None  # stop after the epoch that passes this wall time
 
 
 def cosine_multiplier(epoch_float: float, first_period: int = FIRST_PERIOD) -> float:
@@ -144,6 +145,16 @@ def validate(net, split: DataSplit) -> float | None:
     return total / split.n_val
 
 
+def _out_of_time(cfg: TrainConfig, t_start: float, device: torch.device) -> bool:
+    """Whether the time budget is spent; rank 0 decides for all ranks."""
+    if cfg.max_minutes is None:
+        return False
+    late = torch.tensor([time.perf_counter() - t_start > 60.0 * cfg.max_minutes], device=device)
+    if _dist_info()[1] > 1:
+        dist.broadcast(late, src=0)
+    return bool(late.item())
+
+
 def train(cfg: TrainConfig) -> dict:
     """Train per ``cfg``; returns the history. Only rank 0 writes files."""
     device = _pick_device(cfg.device)
@@ -151,8 +162,9 @@ def train(cfg: TrainConfig) -> dict:
     rank, world = _dist_info()
     torch.manual_seed(cfg.seed)
     split = load_split(Path(cfg.data), cfg.holdout, device)
-    net = MANN().to(device)
-    net.reset_parameters(torch.Generator().manual_seed(cfg.seed))
+    net = MANN()
+    net.reset_parameters(torch.Generator().manual_seed(cfg.seed))  # on the CPU: same on any device
+    net = net.to(device)
     split.set_normalisation(net)
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=0.0)
     out = Path(cfg.out)
@@ -167,6 +179,7 @@ def train(cfg: TrainConfig) -> dict:
     model = torch.nn.parallel.DistributedDataParallel(net) if world > 1 else net
     batches = split.n_train // cfg.batch
     wd_n = WEIGHT_DECAY / math.sqrt(batches * 10)
+    t_start = time.perf_counter()
     for epoch in range(start, cfg.epochs):
         stats = train_epoch(model, opt, split, cfg, epoch, wd_n)
         stats["samples_per_s"] *= world
@@ -180,6 +193,10 @@ def train(cfg: TrainConfig) -> dict:
                 torch.save(net.state_dict(), _tmp(out / "best.pt"))
                 os.replace(_tmp(out / "best.pt"), out / "best.pt")
             save_checkpoint(out / "checkpoint.pt", net, opt, epoch + 1, history, best)
+        if epoch + 1 < cfg.epochs and _out_of_time(cfg, t_start, device):
+            if rank == 0:
+                print(f"--max-minutes {cfg.max_minutes} reached: stopping after epoch {epoch + 1}")
+            break
     if rank == 0:
         _finish(cfg, split, out, history, best)
     if world > 1:
@@ -233,6 +250,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lr", type=float, default=LEARNING_RATE)
     ap.add_argument("--device", help="cpu, cuda, cuda:N (default: CUDA when available)")
     ap.add_argument("--max-batches", type=int, help="cap batches per epoch (quick runs)")
+    ap.add_argument(
+        "--max-minutes", type=float, help="stop (and export) after the epoch that passes this"
+    )
     a = ap.parse_args(argv)
     cfg = TrainConfig(
         data=a.data,
@@ -245,6 +265,7 @@ def main(argv: list[str] | None = None) -> None:
         lr=a.lr,
         device=a.device,
         max_batches=a.max_batches,
+        max_minutes=a.max_minutes,
     )
     train(cfg)
 

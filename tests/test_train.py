@@ -73,6 +73,14 @@ def test_resumed_training_equals_uninterrupted(tiny_data, tmp_path):
         assert torch.equal(value, b["net"][key]), key
 
 
+def test_time_budget_stops_and_still_exports(tiny_data, tmp_path):
+    # a spent budget still trains one epoch, then stops and exports it
+    result = train(_cfg(tiny_data, tmp_path, epochs=50, max_minutes=0.0))
+    assert len(result["history"]) == 1
+    params, meta = read_model_file(tmp_path / "model.npz")
+    assert meta["training"]["best_epoch"] == 1
+
+
 def test_bad_data_set_is_named(tmp_path):
     np.savez(tmp_path / "bad.npz", X=np.zeros((4, 480), np.float32))
     with pytest.raises(ValueError, match=r"bad\.npz.*'Y'"):
