@@ -220,3 +220,27 @@ def plot_labels(clip: Clip, labels: np.ndarray, contacts: np.ndarray, path) -> N
     fig.savefig(tmp, dpi=80)
     plt.close(fig)
     tmp.replace(path)
+
+
+def read_clip_styles(path, num_frames: int) -> np.ndarray | None:
+    """The style labels (F, 6) a clip file carries itself, or None when it has none.
+
+    Synthesized clips (:mod:`mann.synth`) know their styles exactly and store them as
+    ``styles``; real clips are labelled by the rules instead. A ``styles`` field of the
+    wrong shape, with NaN or Inf, or with rows not summing to 1 raises ValueError
+    naming the file.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".npz":
+        return None
+    with np.load(path) as data:
+        if "styles" not in data.files:
+            return None
+        styles = np.asarray(data["styles"], dtype=np.float32)
+    if styles.shape != (num_frames, NUM_STYLES):
+        raise ValueError(
+            f"{path}: styles has shape {styles.shape}, expected ({num_frames}, {NUM_STYLES})"
+        )
+    if not np.isfinite(styles).all() or np.abs(styles.sum(axis=1) - 1).max() > 1e-3:
+        raise ValueError(f"{path}: styles must be finite and each row must sum to 1")
+    return styles

@@ -91,3 +91,46 @@ def test_cli_writes_npz_and_txt(small_clips_dir, tmp_path, capsys):
     assert len(list((tmp_path / "plots").glob("*.png"))) == 2
     assert not [p for p in out.parent.iterdir() if p.name.endswith(".tmp")]
     assert f"N={n}" in capsys.readouterr().out
+
+
+def _synth_like(small_clips_dir, tmp_path, styles_of=lambda f: np.eye(6)[np.full(f, 5)]):
+    """A clip file in the synthesizer's format: a real slice plus its own ``styles``."""
+    out = tmp_path / "synth"
+    out.mkdir()
+    with np.load(small_clips_dir / "b.npz") as src:
+        arrays = {k: src[k] for k in src.files if k != "parent_names"}
+    frames = len(arrays["positions"])
+    np.savez(out / "s.npz", **arrays, styles=styles_of(frames).astype(np.float32))
+    return out
+
+
+def test_synthetic_clips_keep_their_labels_and_are_weighted(small_clips_dir, tmp_path):
+    synth = _synth_like(small_clips_dir, tmp_path)  # labelled "lie" throughout
+    data = build_dataset(
+        small_clips_dir, progress=False, overrides={}, synth_dir=synth, synth_weight=0.3
+    )
+    syn = data["synthetic"]
+    assert syn.sum() == (350 - 111) * 2 and not syn[: len(syn) - syn.sum()].any()
+    lie = traj_in_index(6, "style") + 5
+    np.testing.assert_allclose(data["X"][syn, lie], 1.0)
+    assert data["X"][~syn, lie].max() < 1.0  # the rules label the real slice otherwise
+    assert set(np.unique(data["weight"][syn])) <= {np.float32(0.3), np.float32(1.0)}
+    np.testing.assert_array_equal(data["weight"][~syn], 1.0)
+
+
+def test_row_weights_favour_what_real_rows_do_not_cover():
+    from mann.dataset import row_weights
+
+    x = np.zeros((6, 480), np.float32)
+    speed, style = traj_in_index(6, "speed"), traj_in_index(6, "style")
+    x[:, speed] = [0.5, 1.0, 0.5, 3.0, 0.5, 0.5]  # rows 0, 1 real; 2.. synthetic
+    x[4, style + 2] = 1.0  # a synthetic jump
+    x[5, style + 4] = 0.6  # a synthetic stand
+    w = row_weights(x, np.array([0, 0, 1, 1, 1, 1], bool), 0.25)
+    np.testing.assert_allclose(w, [1, 1, 0.25, 1, 1, 1])
+
+
+def test_bad_synthetic_styles_name_the_file(small_clips_dir, tmp_path):
+    synth = _synth_like(small_clips_dir, tmp_path, styles_of=lambda f: np.ones((f, 6)))
+    with pytest.raises(ValueError, match=r"s\.npz: styles must be finite and each row"):
+        build_dataset(small_clips_dir, progress=False, overrides={}, synth_dir=synth)
