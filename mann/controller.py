@@ -89,7 +89,7 @@ class Controller:
             raise ValueError(f"num_characters must be >= 1, got {num_characters}")
         self.model = model
         self.n = int(num_characters)
-        self.config = config or ControllerConfig()
+        self.config = config or ControllerConfig.for_model(model)
         self.ik_enabled = bool(ik)
         self.rest = rest_pose if rest_pose is not None else default_rest_pose(model)
         if bone_lengths is None:

@@ -66,6 +66,26 @@ class ControllerConfig:
     log_interval: int = 60  # frames between NaN-guard log lines
     ik: IKConfig = field(default_factory=IKConfig)
 
+    @classmethod
+    def for_model(cls, model) -> ControllerConfig:
+        """Defaults, with the gait speeds a model file's metadata may carry.
+
+        A model trained on faster motion than the dog clips hold (the synthesized
+        canter, say) records the speeds it was trained for as
+        ``meta["controller"]["gait_speeds"]``: one positive speed in m/s per gait.
+        """
+        speeds = (getattr(model, "meta", None) or {}).get("controller", {}).get("gait_speeds")
+        if speeds is None:
+            return cls()
+        ok = isinstance(speeds, list) and len(speeds) == len(GAIT_SPEEDS)
+        ok = ok and all(isinstance(v, int | float) and 0 < v < 20 for v in speeds)
+        if not ok:
+            raise ValueError(
+                f"{getattr(model, 'source', 'model')}: meta controller.gait_speeds must be "
+                f"{len(GAIT_SPEEDS)} speeds in m/s (0..20), got {speeds!r}"
+            )
+        return cls(gait_speeds=tuple(float(v) for v in speeds))
+
 
 @dataclass
 class ControllerState:

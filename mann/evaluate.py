@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from mann import metrics
+from mann import action_bars, metrics
 from mann.controller import Commands, Controller
 from mann.scenarios import FPS, Scenario, suite
 from mann.skeleton import PAWS
@@ -143,16 +143,20 @@ def _control_metrics(s: Scenario, rec: dict) -> dict:
         out["drift_m"] = metrics.resting_drift(rec["positions"][0], root)
     elif s.kind == "action" and s.name != "jump":
         out["drift_m"] = metrics.horizontal_drift(root[: s.frames // 2])
+    if s.kind == "action" and s.name in action_bars.ACTIONS:
+        out["action"] = action_bars.action_result(s.name, rec["positions"][0], s.frames // 2, FPS)
     return out
 
 
-def generalisation(model, clips_dir) -> dict:
-    """Normalised next-frame error (MSE of y' with the model's Ymean/Ystd) per clip."""
+def generalisation(model, clips_dir, y_std=None) -> dict:
+    """Normalised next-frame error per clip: the MSE of the prediction over ``y_std``
+    (363,), by default the model's own Ystd. Two models trained on different data
+    normalise differently: compare them with one shared ``y_std`` (``--error-std``)."""
     from mann.dataset import build_dataset
 
     data = build_dataset(clips_dir, mirror=False, progress=False)
     y_mean = model.net.y_mean.cpu().numpy()
-    y_std = model.net.y_std.cpu().numpy()
+    y_std = model.net.y_std.cpu().numpy() if y_std is None else np.asarray(y_std)
     pred = np.concatenate(
         [model.predict(data["X"][i : i + 4096]) for i in range(0, len(data["X"]), 4096)]
     )
@@ -201,11 +205,19 @@ def done_when(results: dict) -> dict:
     for g in ("walk", "trot"):
         r = sc[g]["speed_ratio"]
         bars[f"{g}_speed_ratio"] = (r, r is not None and abs(r - 1) <= BARS["speed_tolerance"])
+    for name in action_bars.ACTIONS:  # the synthesized-data issue's bars
+        if name in sc:
+            r = sc[name]["action"]
+            bars[f"{name}_reach_back_s"] = ((r["reach_s"], r["back_s"]), r["pass"])
+    if "canter" in sc:
+        v = sc["canter"]["speed"]
+        bars["canter_speed"] = (v, v >= action_bars.CANTER_MIN_SPEED)
     return {k: {"value": v, "pass": bool(ok)} for k, (v, ok) in bars.items()}
 
 
-def evaluate(model, quick=False, clips=None, dump=None, progress=True) -> dict:
-    """Run the suite on a model; returns the results dict (what --json prints)."""
+def evaluate(model, quick=False, clips=None, dump=None, progress=True, y_std=None) -> dict:
+    """Run the suite on a model; returns the results dict (what --json prints).
+    ``y_std``: the scale of the next-frame error (see :func:`generalisation`)."""
     scenarios = suite(quick)
     settle = int(round((0.5 if quick else SETTLE_SECONDS) * FPS))
     batch = [s for s in scenarios if s.kind != "soak"]
@@ -223,7 +235,7 @@ def evaluate(model, quick=False, clips=None, dump=None, progress=True) -> dict:
     results["run_seconds"] = time.perf_counter() - t0
     frames = 10 if quick else 200
     results["controller_cost"] = {str(n): controller_cost(model, n, frames) for n in (1, 100)}
-    results["generalisation"] = generalisation(model, clips) if clips else None
+    results["generalisation"] = generalisation(model, clips, y_std) if clips else None
     results["done_when"] = done_when(results)
     return results
 
@@ -356,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m mann.evaluate", description=__doc__.split("\n")[0])
     ap.add_argument("--model", help="model file or .bin folder (default: assets/dog_default.npz)")
     ap.add_argument("--clips", help="clips folder for the next-frame error")
+    ap.add_argument(
+        "--error-std", help="model whose Ystd scales the next-frame error (default: --model)"
+    )
     ap.add_argument("--json", action="store_true", help="print one JSON object last")
     ap.add_argument("--dump", help="write <name>.npz per scenario here")
     ap.add_argument("--out", default="runs/evaluate", help="folder of the PNG summary")
@@ -366,10 +381,14 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         model = load_model(args.model, device=args.device)
+        y_std = None
+        if args.error_std:
+            y_std = load_model(args.error_std, device="cpu").net.y_std.numpy()
     except (FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    results = evaluate(model, args.quick, args.clips, args.dump, progress=sys.stderr.isatty())
+    progress = sys.stderr.isatty()
+    results = evaluate(model, args.quick, args.clips, args.dump, progress, y_std)
     png = Path(args.out) / "evaluate.png"
     plot(results, png)
     print(table(results))

@@ -32,3 +32,22 @@ def test_contract_names_are_exported_by_the_controller_module():
     assert controller.GAITS == ("walk", "pace", "trot", "canter")
     assert controller.ACTIONS == ("none", "jump", "sit", "stand", "lie")
     assert ControllerState.__dataclass_fields__["nan_events"].default_factory().dtype == np.int64
+
+
+class _Meta:
+    def __init__(self, meta):
+        self.meta, self.source = meta, "m.npz"
+
+
+def test_model_metadata_sets_the_gait_speeds():
+    cfg = ControllerConfig.for_model(_Meta({"controller": {"gait_speeds": [0.5, 0.7, 1.0, 2.2]}}))
+    assert cfg.gait_speeds == (0.5, 0.7, 1.0, 2.2)
+    assert ControllerConfig.for_model(_Meta({})).gait_speeds == GAIT_SPEEDS
+
+
+def test_bad_gait_speeds_in_metadata_are_named():
+    import pytest
+
+    for bad in ([1.0, 2.0], [0.5, 0.7, 1.0, -1.0], "fast"):
+        with pytest.raises(ValueError, match="m.npz: meta controller.gait_speeds"):
+            ControllerConfig.for_model(_Meta({"controller": {"gait_speeds": bad}}))
