@@ -243,10 +243,6 @@ def mirror_clip(clip: Clip) -> Clip:
 # ------------------------------------------------------------------- canonical frames
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
-
-
 # The joint each joint's fwd points at (-1: end site, uses its parent's bone). Hips
 # points past Spine (zero length) at Spine1, Spine1 at the Neck (not a shoulder).
 _CHILD = (2, 2, 3, 4, 5, -1, 7, 8, 9, 10, -1, 12, 13, 14, 15, -1,
@@ -275,11 +271,11 @@ def _rest_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             d[_J["Right" + name[4:]]] = (-v[0], v[1], v[2])
     for s in _SITES:  # end sites take their parent's reference
         d[s] = d[PARENTS[s]]
-    d = _unit(d)
+    d = quat.unit(d)
     # Rest up: world-ish up for horizontal bones, forward for hanging ones; both axes
     # are mirror-symmetric, so the table is.
     ref = np.where(np.abs(d[:, 1:2]) < 0.7, [0.0, 1.0, 0.0], [0.0, 0.0, 1.0])
-    u = _unit(ref - np.sum(ref * d, axis=-1, keepdims=True) * d)
+    u = quat.unit(ref - np.sum(ref * d, axis=-1, keepdims=True) * d)
     chained = np.array([n in _CHAINED or (n.endswith("Site") and n[:-4] in _CHAINED)
                         for n in JOINT_NAMES])  # fmt: skip
     return d, u, chained
@@ -291,10 +287,10 @@ _REST_DIR, _REST_UP, _IS_CHAINED = _rest_table()
 def body_frame(positions: np.ndarray) -> np.ndarray:
     """Pelvis frame (..., 3, 3), columns x (body left), y (body up), z (Hips->Spine1)."""
     p = positions
-    left = _unit(p[..., _J["LeftUpLeg"], :] - p[..., _J["RightUpLeg"], :])
-    left = left + _unit(p[..., _J["LeftArm"], :] - p[..., _J["RightArm"], :])
-    z = _unit(p[..., _J["Spine1"], :] - p[..., HIPS, :])
-    x = _unit(left - np.sum(left * z, axis=-1, keepdims=True) * z)
+    left = quat.unit(p[..., _J["LeftUpLeg"], :] - p[..., _J["RightUpLeg"], :])
+    left = left + quat.unit(p[..., _J["LeftArm"], :] - p[..., _J["RightArm"], :])
+    z = quat.unit(p[..., _J["Spine1"], :] - p[..., HIPS, :])
+    x = quat.unit(left - np.sum(left * z, axis=-1, keepdims=True) * z)
     return np.stack([x, np.cross(z, x), z], axis=-1)
 
 
@@ -319,14 +315,14 @@ def canonical_frames(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         p[..., np.maximum(child, 0), :] - p,
         p - p[..., np.maximum(parents, 0), :],
     )
-    fwd = _unit(bone)
+    fwd = quat.unit(bone)
     body = body_frame(p)  # (..., 3, 3)
     ref_dir = np.einsum("...ij,kj->...ki", body, _REST_DIR)
     ref_up = np.einsum("...ij,kj->...ki", body, _REST_UP)
     up = _transport(ref_dir, fwd, ref_up)
     for j in np.flatnonzero(_IS_CHAINED):  # parents come first in the joint order
         up[..., j, :] = _transport(fwd[..., parents[j], :], fwd[..., j, :], up[..., parents[j], :])
-    up = _unit(up - np.sum(up * fwd, axis=-1, keepdims=True) * fwd)
+    up = quat.unit(up - np.sum(up * fwd, axis=-1, keepdims=True) * fwd)
     return fwd, up
 
 
@@ -379,7 +375,7 @@ def body_facing(positions: np.ndarray) -> np.ndarray:
     """Unsmoothed horizontal facing (..., 2) as (x, z): the Hips->Neck direction plus the
     body's left axis turned by 90 degrees, each weighted by its horizontal length."""
     p = np.asarray(positions, dtype=np.float64)
-    along = _unit(p[..., NECK, :] - p[..., HIPS, :])
+    along = quat.unit(p[..., NECK, :] - p[..., HIPS, :])
     left = body_frame(p)[..., :, 0]
     across = np.cross(left, [0.0, 1.0, 0.0])  # left x up = forward
     f = along + across

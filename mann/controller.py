@@ -295,8 +295,8 @@ class Controller:
         rest_bones = np.broadcast_to(bone_directions(self.rest.pos), pos.shape)
         fallback = quat.dir_from_root(rest_bones, yaw0)
         self.net.pos = restore_bone_lengths(pos, self.bone_lengths, fallback)
-        self.net.fwd = _unit_or(quat.dir_from_root(j.fwd, yaw0), self.net.fwd)
-        self.net.up = _unit_or(quat.dir_from_root(j.up, yaw0), self.net.up)
+        self.net.fwd = quat.unit(quat.dir_from_root(j.fwd, yaw0), self.net.fwd)
+        self.net.up = quat.unit(quat.dir_from_root(j.up, yaw0), self.net.up)
         self.net.vel = vel
 
     def _reject(self, bad: np.ndarray) -> None:
@@ -331,8 +331,3 @@ class Controller:
     def _low_paws(self, pos: np.ndarray) -> np.ndarray:
         """Contacts without IK: paws below the contact height (N, 4)."""
         return pos[:, list(PAWS), 1] < self.config.ik.contact_height
-
-
-def _unit_or(v: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v, axis=-1, keepdims=True)
-    return np.where(n > 1e-9, v / np.maximum(n, 1e-12), fallback)

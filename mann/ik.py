@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mann import quat
 from mann.skeleton import LEGS
 
 _LEGS = np.array(LEGS)  # (4, 4): upper, middle, lower, paw per leg
@@ -51,18 +52,35 @@ class IKConfig:
     clearance_speeds: tuple[float, float] = (0.4, 0.9)
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
-
-
 def rotate_minimal(a: np.ndarray, b: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Apply the smallest rotation taking direction ``a`` onto ``b`` to ``v`` (..., 3)."""
-    a, b = _unit(a), _unit(b)
+    a, b = quat.unit(a), quat.unit(b)
     axis = np.cross(a, b)
     c = np.sum(a * b, axis=-1, keepdims=True)
     # Rodrigues with unnormalised axis: v c + axis x v + axis (axis . v) / (1 + c).
     av = np.sum(axis * v, axis=-1, keepdims=True)
     return v * c + np.cross(axis, v) + axis * av / np.maximum(1.0 + c, 1e-9)
+
+
+def two_bone_solve(a, target, l1, l2, pole, max_reach):
+    """Middle and end joints (..., 3) of a two-bone chain rooted at ``a`` (..., 3) whose
+    end goes to ``target`` (..., 3).
+
+    l1, l2: bone lengths (floats or (...) arrays); pole: a direction (..., 3) the middle
+    joint bends towards (only its part across the line a -> target counts; with none
+    left any perpendicular does); max_reach: the end stops this far from ``a`` at most
+    (a target out of reach is approached along the line).
+    """
+    l1, l2, max_reach = (np.asarray(v, dtype=np.float64)[..., None] for v in (l1, l2, max_reach))
+    at = target - a
+    u = quat.unit(at, fallback=np.array([0.0, -1.0, 0.0]))
+    d = np.clip(np.linalg.norm(at, axis=-1, keepdims=True), np.abs(l1 - l2) + 1e-6, max_reach)
+    n = pole - np.sum(pole * u, axis=-1, keepdims=True) * u
+    alt = np.cross(u, np.where(np.abs(u[..., 1:2]) < 0.9, [0.0, 1.0, 0.0], [1.0, 0.0, 0.0]))
+    n = quat.unit(np.where(np.linalg.norm(n, axis=-1, keepdims=True) > 1e-7, n, alt))
+    x = (l1**2 - l2**2 + d**2) / (2.0 * d)
+    h = np.sqrt(np.maximum(l1**2 - x**2, 0.0))
+    return a + u * x + n * h, a + u * d
 
 
 def two_bone_ik(a, b, c, target):
@@ -74,20 +92,7 @@ def two_bone_ik(a, b, c, target):
     """
     l1 = np.linalg.norm(b - a, axis=-1)
     l2 = np.linalg.norm(c - b, axis=-1)
-    at = target - a
-    d = np.linalg.norm(at, axis=-1)
-    u = np.where((d > 1e-9)[..., None], at / np.maximum(d, 1e-12)[..., None], _unit(c - a))
-    d = np.clip(d, np.abs(l1 - l2) + 1e-6, l1 + l2 - 1e-6)
-    ab = b - a
-    pole = ab - np.sum(ab * u, axis=-1, keepdims=True) * u
-    # A straight chain has no bend plane: any perpendicular will do.
-    alt = np.cross(u, np.where(np.abs(u[..., 1:2]) < 0.9, [0.0, 1.0, 0.0], [1.0, 0.0, 0.0]))
-    pole = np.where((np.linalg.norm(pole, axis=-1) > 1e-7)[..., None], pole, alt)
-    n = _unit(pole)
-    x = (l1**2 - l2**2 + d**2) / (2.0 * d)
-    h = np.sqrt(np.maximum(l1**2 - x**2, 0.0))
-    b2 = a + u * x[..., None] + n * h[..., None]
-    return b2, a + u * d[..., None]
+    return two_bone_solve(a, target, l1, l2, b - a, l1 + l2 - 1e-6)
 
 
 def solve_legs(positions, fwd, up, paw_targets):

@@ -16,6 +16,14 @@ from __future__ import annotations
 import numpy as np
 
 
+def unit(v: np.ndarray, fallback: np.ndarray | None = None) -> np.ndarray:
+    """Unit vectors along the last axis of ``v`` (..., K). A (nearly) zero vector stays
+    zero, or becomes ``fallback`` (broadcast against ``v``) when one is given."""
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    out = v / np.maximum(n, 1e-12)
+    return out if fallback is None else np.where(n > 1e-9, out, fallback)
+
+
 def normalize(q: np.ndarray) -> np.ndarray:
     """Unit quaternions ``(..., 4)``."""
     return q / np.linalg.norm(q, axis=-1, keepdims=True)

@@ -50,12 +50,6 @@ def _apply_rows(m: np.ndarray, a: np.ndarray) -> np.ndarray:
     return out.reshape(m.shape[0], n, c).transpose(1, 0, 2)
 
 
-def _unit(v: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """Normalise ``v`` (..., 3); where it is (nearly) zero take ``fallback`` (broadcast)."""
-    n = np.linalg.norm(v, axis=-1, keepdims=True)
-    return np.where(n > 1e-9, v / np.maximum(n, 1e-12), fallback)
-
-
 def yaw_dir(yaw: np.ndarray) -> np.ndarray:
     """World facing ``(..., 3)`` of yaw angles ``(...)``."""
     return np.stack([np.sin(yaw), np.zeros_like(yaw), np.cos(yaw)], axis=-1)
@@ -122,7 +116,7 @@ def blend_future(traj: Trajectory, target_vel, target_dir, exponents=(0.75, 1.25
     traj.pos[:, ROOT + 1 :] = traj.pos[:, ROOT, None] + np.cumsum(steps, axis=1)
     fut = slice(ROOT + 1, NUM_POINTS)
     d = traj.dir[:, fut] + sd[None, :, None] * (target_dir[:, None] - traj.dir[:, fut])
-    traj.dir[:, fut] = _unit(d, target_dir[:, None])
+    traj.dir[:, fut] = quat.unit(d, target_dir[:, None])
     traj.vel[:, fut] += sv[None, :, None] * (target_vel[:, None] - traj.vel[:, fut])
 
 
@@ -200,10 +194,10 @@ def correct_future(
     v = quat.dir_from_root(world(vel), yaw)
     p, d, v = (_apply_rows(INTERP, a) for a in (p, d, v))
     fut = slice(ROOT + 1, NUM_POINTS)
-    d = _unit(d, traj.dir[:, fut])
+    d = quat.unit(d, traj.dir[:, fut])
     p = traj.pos[:, fut] + v * dt + (1.0 - extrapolation) * (p - traj.pos[:, fut] - v * dt)
     c = np.asarray(correction, dtype=np.float64)[:, None, None]
     traj.pos[:, fut] += c * (p - traj.pos[:, fut])
-    traj.dir[:, fut] = _unit(traj.dir[:, fut] + c * (d - traj.dir[:, fut]), d)
+    traj.dir[:, fut] = quat.unit(traj.dir[:, fut] + c * (d - traj.dir[:, fut]), d)
     traj.vel[:, fut] += c * (v - traj.vel[:, fut])
     traj.pos[:, fut, 1] = 0.0

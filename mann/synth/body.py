@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mann import quat
 from mann.paths import dog_clips_dir, dog_poses_dir
 from mann.skeleton import JOINT_INDEX, NUM_JOINTS, PARENTS, PAWS, bone_lengths, check_names
 
@@ -34,10 +35,6 @@ _PARENT = np.maximum(np.array(PARENTS), 0)
 # Paw contact: a paw this low (m) and this slow (m/s) in the real data is on the ground.
 _STILL_HEIGHT = 0.04
 _STILL_SPEED = 0.1
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
 
 
 def _descendants() -> tuple[tuple[int, ...], ...]:
@@ -97,9 +94,9 @@ def group_frame(rel: np.ndarray, group: str) -> np.ndarray:
     """Frame (..., 3, 3) (columns x, y, z) of a rigid group from joint positions relative
     to the group's joint, (..., 27, 3)."""
     g = RIGID[group]
-    x = _unit(np.mean([rel[..., _J[n], :] for n in g["x"]], axis=0))
+    x = quat.unit(np.mean([rel[..., _J[n], :] for n in g["x"]], axis=0))
     lat = rel[..., _J[g["lr"][0]], :] - rel[..., _J[g["lr"][1]], :]
-    z = _unit(lat - np.sum(lat * x, axis=-1, keepdims=True) * x)
+    z = quat.unit(lat - np.sum(lat * x, axis=-1, keepdims=True) * x)
     return np.stack([x, np.cross(z, x), z], axis=-1)
 
 
@@ -112,8 +109,8 @@ def rigid_offsets(positions: np.ndarray) -> np.ndarray:
         rel = positions - positions[:, j : j + 1]
         frame = group_frame(rel, group)
         for child in g["children"]:
-            d = _unit(rel[:, _J[child]])
-            out[_J[child]] = _unit(np.einsum("nji,nj->i", frame, d))
+            d = quat.unit(rel[:, _J[child]])
+            out[_J[child]] = quat.unit(np.einsum("nji,nj->i", frame, d))
     return out
 
 
@@ -152,7 +149,7 @@ def canonical_positions(positions: np.ndarray) -> np.ndarray:
 def bone_dirs(positions: np.ndarray) -> np.ndarray:
     """Unit bone directions (..., 27, 3) of positions (..., 27, 3); Hips and Spine rows
     take Spine1's direction (their bones have no length)."""
-    d = _unit(positions - positions[..., _PARENT, :])
+    d = quat.unit(positions - positions[..., _PARENT, :])
     d[..., 0, :] = d[..., 2, :]
     d[..., 1, :] = d[..., 2, :]
     return d

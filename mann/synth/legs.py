@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from mann import quat
+from mann.ik import two_bone_solve
 from mann.skeleton import LEGS
 
 SCAPULA_GAIN = 0.35  # shoulder-blade rotation per radian of leg swing
@@ -24,10 +25,6 @@ FLEX = (85.0, 30.0)  # degrees: front, hind: paw-bone flexion at mid-swing
 REACH = 0.999  # share of the two-bone length the IK may use
 MIN_FOLD = 0.03  # m: closest the lower joint comes to the leg's top (the Lie pose: 0.056)
 _SHOULDERS = (6, 11)
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -49,17 +46,8 @@ def _rotate(v: np.ndarray, axis: np.ndarray, angle: np.ndarray) -> np.ndarray:
 def two_bone(root, target, l1: float, l2: float, pole):
     """Middle and end joints (N, 3) of a two-bone chain from ``root`` towards ``target``
     with bone lengths l1, l2, bending towards ``pole`` (a direction, N x 3). A target out
-    of reach is approached along the root -> target line."""
-    d = target - root
-    dist = np.linalg.norm(d, axis=-1, keepdims=True)
-    u = d / np.maximum(dist, 1e-12)
-    dist = np.clip(dist, abs(l1 - l2) + 1e-6, (l1 + l2) * REACH)
-    x = (l1**2 - l2**2 + dist**2) / (2.0 * dist)
-    h = np.sqrt(np.maximum(l1**2 - x**2, 0.0))
-    n = pole - _dot(pole, u) * u
-    fallback = np.cross(u, np.where(np.abs(u[:, 1:2]) < 0.9, [[0.0, 1.0, 0.0]], [[1.0, 0, 0]]))
-    n = _unit(np.where(np.linalg.norm(n, axis=-1, keepdims=True) > 1e-6, n, fallback))
-    return root + u * x + n * h, root + u * dist
+    of reach is approached along the root -> target line, up to REACH of the full leg."""
+    return two_bone_solve(root, target, l1, l2, pole, (l1 + l2) * REACH)
 
 
 def _bisect_towards(root, target, d3, aim, l3: float, ok, iterations: int = 16):
@@ -68,11 +56,11 @@ def _bisect_towards(root, target, d3, aim, l3: float, ok, iterations: int = 16):
     lo, hi = np.zeros(len(d3)), np.ones(len(d3))
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
-        d = _unit(d3 + (aim - d3) * mid[:, None])
+        d = quat.unit(d3 + (aim - d3) * mid[:, None])
         good = ok(np.linalg.norm(target - l3 * d - root, axis=-1))
         hi = np.where(good, mid, hi)
         lo = np.where(good, lo, mid)
-    return _unit(d3 + (aim - d3) * hi[:, None])
+    return quat.unit(d3 + (aim - d3) * hi[:, None])
 
 
 def reach_lower(root, target, d3, l3: float, reach: float, fold: float):
@@ -80,7 +68,7 @@ def reach_lower(root, target, d3, l3: float, reach: float, fold: float):
     joint (target - l3 d3) lies between ``fold`` and ``reach`` from the root: towards the
     root -> target line when too far, away from it when folded too tight (a two-bone
     chain folded flat has no stable bend)."""
-    line = _unit(target - root)
+    line = quat.unit(target - root)
     dist = np.linalg.norm(target - l3 * d3 - root, axis=-1)
     out = d3.copy()
     for bad, aim, ok in (
@@ -108,7 +96,7 @@ def solve_leg(pos, leg: int, target, lateral, swing, gait, lengths) -> np.ndarra
         base = shoulder + _rotate(base - shoulder, lateral, SCAPULA_GAIN * theta * gait)
         out[:, upper] = base
     l1, l2, l3 = lengths[mid], lengths[lower], lengths[paw]
-    d3 = _unit(pos[:, paw] - pos[:, lower])
+    d3 = quat.unit(pos[:, paw] - pos[:, lower])
     bell = np.where(np.isnan(swing), 0.0, np.sin(np.pi * np.nan_to_num(swing)))
     tilt = ROLL_GAIN[0 if front else 1] * theta + np.radians(FLEX[0 if front else 1]) * bell
     tilt = tilt * gait
@@ -116,7 +104,7 @@ def solve_leg(pos, leg: int, target, lateral, swing, gait, lengths) -> np.ndarra
     d3 = reach_lower(base, target, d3, l3, (l1 + l2) * REACH, MIN_FOLD)
     # Bend towards where the key pose's middle joint sits off its own upper-lower line
     # (well defined while the pose's leg is bent, whatever the target).
-    line = _unit(pos[:, lower] - pos[:, upper])
+    line = quat.unit(pos[:, lower] - pos[:, upper])
     pole = pos[:, mid] - pos[:, upper]
     pole = pole - _dot(pole, line) * line
     knee, hock = two_bone(base, target - l3 * d3, l1, l2, pole)

@@ -66,14 +66,10 @@ def _bone_ends() -> tuple[np.ndarray, np.ndarray]:
 _START, _END = _bone_ends()
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
-
-
 def _frame(x: np.ndarray, lateral: np.ndarray) -> np.ndarray:
     """Rotation matrices (..., 3, 3) with columns x, z x x, z: z is ``lateral`` made
     normal to the unit ``x``."""
-    z = _unit(lateral - np.sum(lateral * x, axis=-1, keepdims=True) * x)
+    z = quat.unit(lateral - np.sum(lateral * x, axis=-1, keepdims=True) * x)
     return np.stack([x, np.cross(z, x), z], axis=-1)
 
 
@@ -85,9 +81,9 @@ def reference_frames(positions: np.ndarray, signs: np.ndarray) -> np.ndarray:
     p = np.asarray(positions, dtype=np.float64)
     body = body_frame(p)  # (F, 3, 3): left, up, forward
     left, up = body[..., :, 0], body[..., :, 1]
-    x = _unit(p[:, _END] - p[:, _START])
+    x = quat.unit(p[:, _END] - p[:, _START])
     # Hips and Spine1 carry several children rigidly: their frames follow from them.
-    x[:, _J["Hips"]] = _unit(p[:, [_J["LeftUpLeg"], _J["RightUpLeg"]]].mean(axis=1) - p[:, 0])
+    x[:, _J["Hips"]] = quat.unit(p[:, [_J["LeftUpLeg"], _J["RightUpLeg"]]].mean(axis=1) - p[:, 0])
     lateral = np.empty_like(x)
     for j, kind in enumerate(REFERENCE):
         if kind == "pelvis":
@@ -105,7 +101,7 @@ def reference_frames(positions: np.ndarray, signs: np.ndarray) -> np.ndarray:
                 n = np.cross(p[:, e] - p[:, s], p[:, nxt] - p[:, e])
             else:
                 n = np.cross(p[:, s] - p[:, PARENTS[s]], p[:, e] - p[:, s])
-            lateral[:, j] = signs[j] * _unit(n) + BEND_BLEND * left
+            lateral[:, j] = signs[j] * quat.unit(n) + BEND_BLEND * left
     return _frame(x, lateral)
 
 
