@@ -15,8 +15,13 @@ import numpy as np
 from demo.errors import DemoError
 
 FPS = 60
-GIF_STRIDE = 3  # keep every 3rd frame in GIFs (20 fps): GIF delays are coarse
+GIF_STRIDE = 4  # keep every 4th frame in GIFs (15 fps): GIF delays are coarse, files big
 GIF_SCALE = 2  # and halve their size: GIFs are for quick looks
+# One palette for the whole GIF, from a mosaic of frames spread over the run, without
+# dithering: frames then differ only where the picture does, which compresses about
+# twice as well as a palette (and dither noise) per frame.
+GIF_COLORS = 64
+GIF_PALETTE_FRAMES = 12
 
 
 def check_record_path(path: str | Path) -> Path:
@@ -50,6 +55,7 @@ class Recorder:
         self.tmp = self.path.with_name(f".{self.path.stem}.partial{self.path.suffix}")
         self.writer = None
         self.last: np.ndarray | None = None
+        self.gif_frames: list[np.ndarray] = []
 
     def wants(self, index: int) -> bool:
         """Whether frame ``index`` (0-based) needs its pixels read back."""
@@ -69,15 +75,11 @@ class Recorder:
         self.last = img
         if self.kind == ".png":
             return
-        if self.writer is None:
-            if self.kind == ".gif":
-                self.writer = imageio.get_writer(
-                    self.tmp, mode="I", duration=1000 * GIF_STRIDE / FPS, loop=0
-                )
-            else:
-                self.writer = imageio.get_writer(self.tmp, fps=FPS, codec="libx264", quality=7)
         if self.kind == ".gif":
-            img = img[::GIF_SCALE, ::GIF_SCALE]
+            self.gif_frames.append(np.ascontiguousarray(img[::GIF_SCALE, ::GIF_SCALE]))
+            return
+        if self.writer is None:
+            self.writer = imageio.get_writer(self.tmp, fps=FPS, codec="libx264", quality=7)
         self.writer.append_data(img)
 
     def close(self) -> Path:
@@ -87,6 +89,10 @@ class Recorder:
             if self.last is None:
                 raise DemoError(f"--record {self.path}: no frame was rendered")
             imageio.imwrite(self.tmp, self.last)
+        elif self.kind == ".gif":
+            if not self.gif_frames:
+                raise DemoError(f"--record {self.path}: no frame was rendered")
+            write_gif(self.tmp, self.gif_frames, 1000 * GIF_STRIDE / FPS)
         elif self.writer is not None:
             self.writer.close()
         os.replace(self.tmp, self.path)
@@ -97,3 +103,23 @@ class Recorder:
             self.writer.close()
         if self.tmp.exists():
             self.tmp.unlink()
+
+
+def write_gif(path: Path, frames: list[np.ndarray], duration_ms: float) -> None:
+    """Frames (H, W, 3) uint8 as a looping GIF with one shared palette (see GIF_COLORS)."""
+    from PIL import Image
+
+    picks = np.linspace(0, len(frames) - 1, min(GIF_PALETTE_FRAMES, len(frames))).astype(int)
+    mosaic = Image.fromarray(np.concatenate([frames[i] for i in picks], axis=0))
+    palette = mosaic.quantize(GIF_COLORS, method=Image.Quantize.MEDIANCUT)
+    images = [
+        Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames
+    ]
+    images[0].save(
+        path,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=round(duration_ms),
+        loop=0,
+    )

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from demo.errors import DemoError
-from demo.record import GIF_STRIDE, Recorder, check_record_path
+from demo.record import GIF_COLORS, GIF_STRIDE, Recorder, check_record_path
 
 
 def _frames(n, h=24, w=32):
@@ -35,6 +35,8 @@ def test_gif_records_the_run(tmp_path):
     frames = imageio.mimread(out)
     assert len(frames) == len(range(0, 10, GIF_STRIDE)) + (9 % GIF_STRIDE != 0)
     assert frames[0].shape[:2] == (12, 16)
+    colours = np.unique(np.concatenate([f[..., :3].reshape(-1, 3) for f in frames]), axis=0)
+    assert len(colours) <= GIF_COLORS  # one shared palette
 
 
 def test_abort_leaves_nothing(tmp_path):
