@@ -19,12 +19,12 @@ whose site stays rigid in its parent's frame (all dog clips, raw or canonical).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 
 from mann import quat
+from mann.atomic import atomic_path
 from mann.clips import Clip
 from mann.skeleton import JOINT_INDEX, JOINT_NAMES, NUM_JOINTS, PARENTS
 
@@ -237,8 +237,5 @@ def write_bvh(clip: Clip, path, scale: float = BVH_SCALE) -> None:
     text = ["HIERARCHY", *_joint_lines(offsets), "MOTION", f"Frames: {len(p)}"]
     text.append(f"Frame Time: {1.0 / clip.framerate:.10f}")
     body = "\n".join(" ".join(f"{v:.6f}" for v in row) for row in frames)
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w") as fh:
+    with atomic_path(path) as tmp, open(tmp, "w") as fh:
         fh.write("\n".join(text) + "\n" + body + "\n")
-    os.replace(tmp, path)

@@ -24,13 +24,13 @@ the positions mirrors the frames exactly.
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from mann import quat
+from mann.atomic import atomic_path
 from mann.skeleton import HIPS, JOINT_INDEX, JOINT_NAMES, MIRROR, NECK, NUM_JOINTS, PARENTS
 from mann.skeleton import check_names as _check_names
 
@@ -139,10 +139,8 @@ def save_clip(clip: Clip, path) -> None:
     arrays = dict(zip(_NPZ_FIELDS, (clip.positions, clip.rotations, np.array(clip.names),
                                     np.array(clip.parents), np.float64(clip.framerate)),
                       strict=True))  # fmt: skip
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, name=np.array(clip.name), **arrays)
-    os.replace(tmp, path)
 
 
 def validate_clip(clip: Clip, source: str, min_frames: int = MIN_FRAMES) -> None:

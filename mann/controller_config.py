@@ -68,23 +68,26 @@ class ControllerConfig:
 
     @classmethod
     def for_model(cls, model) -> ControllerConfig:
-        """Defaults, with the gait speeds a model file's metadata may carry.
+        """Defaults, with the per-gait tunables a model file's metadata may carry.
 
-        A model trained on faster motion than the dog clips hold (the synthesized
-        canter, say) records the speeds it was trained for as
-        ``meta["controller"]["gait_speeds"]``: one positive speed in m/s per gait.
+        A model trained on other motion than the dog clips (the synthesized canter,
+        say) records what it was tuned for in ``meta["controller"]``: ``gait_speeds``
+        (m/s) and ``turn_deg`` (degrees), one positive number per gait each.
         """
-        speeds = (getattr(model, "meta", None) or {}).get("controller", {}).get("gait_speeds")
-        if speeds is None:
-            return cls()
-        ok = isinstance(speeds, list) and len(speeds) == len(GAIT_SPEEDS)
-        ok = ok and all(isinstance(v, int | float) and 0 < v < 20 for v in speeds)
-        if not ok:
-            raise ValueError(
-                f"{getattr(model, 'source', 'model')}: meta controller.gait_speeds must be "
-                f"{len(GAIT_SPEEDS)} speeds in m/s (0..20), got {speeds!r}"
-            )
-        return cls(gait_speeds=tuple(float(v) for v in speeds))
+        given = (getattr(model, "meta", None) or {}).get("controller", {})
+        values = {}
+        for name, top in (("gait_speeds", 20.0), ("turn_deg", 180.0)):
+            v = given.get(name)
+            if v is None:
+                continue
+            ok = isinstance(v, list) and len(v) == len(GAIT_SPEEDS)
+            if not (ok and all(isinstance(x, int | float) and 0 < x < top for x in v)):
+                raise ValueError(
+                    f"{getattr(model, 'source', 'model')}: meta controller.{name} must be "
+                    f"{len(GAIT_SPEEDS)} numbers in (0, {top:g}), got {v!r}"
+                )
+            values[name] = tuple(float(x) for x in v)
+        return cls(**values)
 
 
 @dataclass

@@ -38,7 +38,6 @@ any group whose std is below 1e-4 gets std 1.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import time
@@ -47,6 +46,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from mann.atomic import atomic_path
 from mann.clips import load_clip, mirror_clip, normalise_clip
 from mann.features import clip_features
 from mann.labels import (
@@ -189,27 +189,16 @@ def build_dataset(
     return data
 
 
-def _atomic_path(path: Path, write) -> None:
-    """Call write(file object) on a temporary file beside ``path``, then rename it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def save_dataset(data: dict, out, txt: bool = False) -> None:
     """Write the arrays as ``out`` (.npz, atomically); with ``txt`` also the reference's
     Input.txt and Output.txt (one row per line, space-separated) beside it."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_path(out, lambda fh: np.savez(fh, **data))
+    with atomic_path(out, suffix=".npz") as tmp:
+        np.savez(tmp, **data)
     if txt:
         for name, key in (("Input.txt", "X"), ("Output.txt", "Y")):
-            _atomic_path(out.parent / name, lambda fh, a=data[key]: np.savetxt(fh, a, fmt="%.6g"))
+            with atomic_path(out.parent / name) as tmp:
+                np.savetxt(tmp, data[key], fmt="%.6g")
 
 
 def main(argv=None) -> int:

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +26,7 @@ import numpy as np
 from tqdm import tqdm
 
 from mann import action_bars, metrics
+from mann.atomic import atomic_path
 from mann.controller import Commands, Controller
 from mann.scenarios import FPS, Scenario, suite
 from mann.skeleton import PAWS
@@ -248,20 +247,8 @@ def _dump(path: Path, rec: dict) -> None:
         "root_yaw": rec["root_yaw"][0].astype(np.float32),
         "contacts": rec["contacts"][0],
     }
-    _atomic(path, lambda tmp: np.savez(tmp, **arrays), ".npz")
-
-
-def _atomic(path: Path, write, suffix: str) -> None:
-    """Write through a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path, suffix=".npz") as tmp:
+        np.savez(tmp, **arrays)
 
 
 COLUMNS = (
@@ -345,7 +332,8 @@ def plot(results: dict, path: Path) -> None:
         ax.legend(fontsize=7)
     fig.suptitle(f"mann.evaluate: {results['model']}")
     fig.tight_layout()
-    _atomic(path, lambda tmp: fig.savefig(tmp, dpi=80, format="png"), ".png")
+    with atomic_path(path, suffix=".png") as tmp:
+        fig.savefig(tmp, dpi=80, format="png")
     plt.close(fig)
 
 

@@ -36,6 +36,7 @@ import torch
 import torch.distributed as dist
 from tqdm import tqdm
 
+from mann.atomic import atomic_path
 from mann.network import MANN
 from mann.train_io import (
     DataSplit,
@@ -190,8 +191,8 @@ def train(cfg: TrainConfig) -> dict:
             _report(stats, cfg.epochs)
             if score < best["val_loss"]:
                 best = {"epoch": epoch + 1, "val_loss": score}
-                torch.save(net.state_dict(), _tmp(out / "best.pt"))
-                os.replace(_tmp(out / "best.pt"), out / "best.pt")
+                with atomic_path(out / "best.pt") as tmp:
+                    torch.save(net.state_dict(), tmp)
             save_checkpoint(out / "checkpoint.pt", net, opt, epoch + 1, history, best)
         if epoch + 1 < cfg.epochs and _out_of_time(cfg, t_start, device):
             if rank == 0:
@@ -203,10 +204,6 @@ def train(cfg: TrainConfig) -> dict:
         dist.barrier()
         dist.destroy_process_group()
     return {"history": history, "best": best}
-
-
-def _tmp(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp")
 
 
 def _report(stats: dict, epochs: int) -> None:

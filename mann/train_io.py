@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from mann.atomic import atomic_path
 from mann.layout import INPUT_SIZE, OUTPUT_SIZE
 from mann.weights import save_model_file, state_to_params, write_bin_folder
 
@@ -129,9 +129,8 @@ def save_checkpoint(path: Path, net, opt, epoch: int, history: list, best: dict)
         "best": best,
         "rng": torch.get_rng_state(),
     }
-    tmp = path.with_name(f".{path.name}.tmp")
-    torch.save(blob, tmp)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        torch.save(blob, tmp)
 
 
 def load_checkpoint(path: Path, net, opt) -> tuple[int, list, dict]:
@@ -175,7 +174,6 @@ def plot_history(history: list, best_epoch: int, path: Path) -> None:
     ax.legend()
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    tmp = path.with_name(f".{path.stem}.tmp.png")
-    fig.savefig(tmp, dpi=110)
+    with atomic_path(path, suffix=".png") as tmp:
+        fig.savefig(tmp, dpi=110)
     plt.close(fig)
-    os.replace(tmp, path)

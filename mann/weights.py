@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from mann.atomic import atomic_path, atomic_write_bytes
 from mann.layout import INPUT_SIZE, LAYOUT_VERSION, OUTPUT_SIZE
 from mann.network import GATING_HIDDEN, HIDDEN, NUM_EXPERTS
 from mann.skeleton import JOINT_NAMES, PARENTS
 
 MODEL_FORMAT = "mann-dog-model"
 META_KEY = "meta_json"
-FILE_MODE = 0o644  # mkstemp creates 0600: written models are meant to be shared
 
 
 def _bin_shapes() -> dict[str, tuple[int, int]]:
@@ -76,22 +75,6 @@ def _validate(name: str, arr: np.ndarray, source: str) -> np.ndarray:
     if name.endswith("std") and (arr <= 0).any():
         raise ValueError(f"{source}: '{name}' must be positive everywhere (it divides)")
     return arr
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new, never half."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_bin_folder(folder: str | os.PathLike) -> dict[str, np.ndarray]:
@@ -145,15 +128,8 @@ def save_model_file(path: str | os.PathLike, params: dict[str, np.ndarray], meta
     checked = {n: _validate(n, params[n], f"{path} (writing)") for n in BIN_SHAPES}
     full_meta = {**default_meta(), **meta}
     blob = np.frombuffer(json.dumps(full_meta, indent=1).encode("utf-8"), dtype=np.uint8)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".npz", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".npz") as tmp:
         np.savez(tmp, **checked, **{META_KEY: blob})
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_model_file(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict]:

@@ -40,8 +40,9 @@ class _Meta:
 
 
 def test_model_metadata_sets_the_gait_speeds():
-    cfg = ControllerConfig.for_model(_Meta({"controller": {"gait_speeds": [0.5, 0.7, 1.0, 2.2]}}))
-    assert cfg.gait_speeds == (0.5, 0.7, 1.0, 2.2)
+    meta = {"controller": {"gait_speeds": [0.5, 0.7, 1.0, 2.2], "turn_deg": [10, 20, 30, 40]}}
+    cfg = ControllerConfig.for_model(_Meta(meta))
+    assert cfg.gait_speeds == (0.5, 0.7, 1.0, 2.2) and cfg.turn_deg == (10, 20, 30, 40)
     assert ControllerConfig.for_model(_Meta({})).gait_speeds == GAIT_SPEEDS
 
 
@@ -51,3 +52,5 @@ def test_bad_gait_speeds_in_metadata_are_named():
     for bad in ([1.0, 2.0], [0.5, 0.7, 1.0, -1.0], "fast"):
         with pytest.raises(ValueError, match="m.npz: meta controller.gait_speeds"):
             ControllerConfig.for_model(_Meta({"controller": {"gait_speeds": bad}}))
+    with pytest.raises(ValueError, match="m.npz: meta controller.turn_deg"):
+        ControllerConfig.for_model(_Meta({"controller": {"turn_deg": [10, 20, 30, 400]}}))

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from mann.atomic import atomic_path
 from mann.paths import dog_clips_dir
 from mann.synth import measure
 from mann.synth.body import load_body
@@ -175,10 +175,9 @@ def plot(real: np.ndarray, synth: dict[str, np.ndarray], path: Path) -> None:
         ax.grid(alpha=0.3)
     axs[0, 0].legend(fontsize=7)
     fig.tight_layout()
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.png")
-    fig.savefig(tmp, dpi=90)
+    with atomic_path(path, suffix=".png") as tmp:
+        fig.savefig(tmp, dpi=90)
     plt.close(fig)
-    os.replace(tmp, path)
 
 
 def main(argv=None) -> int:
@@ -196,10 +195,9 @@ def main(argv=None) -> int:
     table = band_table(real, synth)
     print_table(table, rest, pose)
     plot(real, synth, args.out / "synth_compare.png")
-    tmp = args.out / f".synth_compare.{os.getpid()}.json"
     report = {"bands": table, "rest": rest, "posture": pose, "gaits": GAIT_NAMES}
-    tmp.write_text(json.dumps(report, indent=1))
-    os.replace(tmp, args.out / "synth_compare.json")
+    with atomic_path(args.out / "synth_compare.json") as tmp:
+        tmp.write_text(json.dumps(report, indent=1))
     print(f"wrote {args.out / 'synth_compare.png'} and synth_compare.json")
     return 0
 

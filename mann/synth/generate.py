@@ -8,12 +8,11 @@ from one seeded generator, so a clip is a pure function of its segments and seed
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
+from mann.atomic import atomic_path
 from mann.labels import MOVE_SPEED, STAND_FRONT_PAW, STAND_HEAD, soften
 from mann.layout import IDLE, JUMP, LIE, MOVE, SIT, STAND
 from mann.skeleton import HEAD, JOINT_NAMES, PARENTS, PAWS
@@ -100,9 +99,7 @@ def generate(
 def save_synth(clip: SynthClip, path) -> None:
     """Write a clip as ``.npz`` in the real clips' format plus ``styles``, ``gait``,
     ``contacts`` and ``speed`` (atomically: a temporary file, then a rename)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         np.savez(
             fh,
             name=np.array(clip.name),
@@ -116,4 +113,3 @@ def save_synth(clip: SynthClip, path) -> None:
             contacts=clip.contacts,
             speed=clip.speed,
         )
-    os.replace(tmp, path)

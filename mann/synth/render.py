@@ -9,12 +9,12 @@ here is needed to generate.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from mann.atomic import atomic_path
 from mann.skeleton import JOINT_NAMES, PARENTS
 
 # Colours per chain: left limbs blue, right limbs red, spine/head/tail black.
@@ -89,11 +89,9 @@ def plot_strip(rows: list[tuple[str, np.ndarray]], path, views=("side", "top"), 
             ax.set_title(f"{title} ({view})", fontsize=8)
             ax.tick_params(labelsize=6)
     fig.tight_layout()
-    path = Path(path)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.png")
-    fig.savefig(tmp, dpi=110)
+    with atomic_path(path, suffix=".png") as tmp:
+        fig.savefig(tmp, dpi=110)
     plt.close(fig)
-    os.replace(tmp, path)
 
 
 # Real strides to show beside each gait: (clip, speed band m/s), and the gait's speed.
