@@ -24,11 +24,6 @@ from mann.skeleton import JOINT_INDEX, NUM_JOINTS, PARENTS, bone_lengths, check_
 
 log = logging.getLogger("mann")
 
-_LEFT_RIGHT = (
-    (JOINT_INDEX["LeftUpLeg"], JOINT_INDEX["RightUpLeg"]),
-    (JOINT_INDEX["LeftShoulder"], JOINT_INDEX["RightShoulder"]),
-)
-
 
 def _ancestors() -> np.ndarray:
     """(27, 27): A[j, k] = 1 when bone k (joint k and its parent) lies on the path
@@ -60,15 +55,21 @@ def read_pose(path: Path) -> np.ndarray:
 
 
 def canonical_pose(positions: np.ndarray) -> np.ndarray:
-    """A standing pose (27, 3) in its root frame: Hips above the origin, facing +Z, the
-    dog's Left* on +X (x is negated when the pose comes from the mirrored rig)."""
-    p = positions - positions[0] * np.array([1.0, 0.0, 1.0])
-    fwd = p[JOINT_INDEX["Neck"]] - p[0]
+    """A pose (27, 3) moved to its body frame: Hips over the origin, facing +Z, the dog's
+    Left* on +X. Facing comes from the hip and shoulder axes (left x up), which works for
+    a dog on its hind legs too; a mirrored rig (Left* on the right) is reflected."""
+    p = np.asarray(positions, dtype=np.float64)
+    p = p - p[0] * np.array([1.0, 0.0, 1.0])
+    j = JOINT_INDEX
+    left = (p[j["LeftUpLeg"]] - p[j["RightUpLeg"]]) + (p[j["LeftArm"]] - p[j["RightArm"]])
+    fwd = np.cross(left, [0.0, 1.0, 0.0])
+    mirrored = np.dot(fwd, p[j["Neck"]] - p[0]) < 0.0
+    if mirrored:
+        fwd = -fwd
     yaw = np.arctan2(fwd[0], fwd[2])
-    c, s = np.cos(-yaw), np.sin(-yaw)
-    p = np.stack([p[:, 0] * c + p[:, 2] * s, p[:, 1], p[:, 2] * c - p[:, 0] * s], axis=-1)
-    left = sum(p[a, 0] - p[b, 0] for a, b in _LEFT_RIGHT)
-    if left < 0:
+    c, s = np.cos(yaw), np.sin(yaw)
+    p = np.stack([p[:, 0] * c - p[:, 2] * s, p[:, 1], p[:, 0] * s + p[:, 2] * c], axis=-1)
+    if mirrored:
         p[:, 0] = -p[:, 0]
     return p
 

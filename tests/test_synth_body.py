@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from mann import quat
+from mann.pose import canonical_pose, read_pose
 from mann.skeleton import JOINT_INDEX, JOINT_NAMES, PARENTS, PAWS, bone_lengths
 from mann.synth import rig as rigmod
 from mann.synth.body import (
     KEY_POSES,
     bone_dirs,
-    canonical_positions,
     fk,
     load_body,
     rigidify,
@@ -65,7 +65,7 @@ def test_canonical_positions_unmirrors_and_turns(real_walk):
     p = real_walk[0][500]
     yawed = quat.rotate_y(p, np.full(27, 1.3)) + np.array([2.0, 0.0, -1.0])
     mirrored = yawed * np.array([-1.0, 1.0, 1.0])
-    a, b = canonical_positions(yawed), canonical_positions(mirrored)
+    a, b = canonical_pose(yawed), canonical_pose(mirrored)
     np.testing.assert_allclose(a, b, atol=1e-9)
     assert a[_J["LeftUpLeg"], 0] > 0
 
@@ -128,15 +128,14 @@ def test_rig_bone_axes_follow_the_convention(rig, real_walk):
 
 
 def test_bad_pose_file_is_named(tmp_path):
-    from mann.synth.body import read_pose_file
 
     bad = tmp_path / "Bad.npz"
     np.savez(bad, Names=np.array(JOINT_NAMES), Positions=np.zeros((26, 3)))
     with pytest.raises(ValueError, match="Bad.npz: Positions"):
-        read_pose_file(bad)
+        read_pose(bad)
     np.savez(bad, Positions=np.zeros((27, 3)))
     with pytest.raises(ValueError, match="Bad.npz: missing field"):
-        read_pose_file(bad)
+        read_pose(bad)
 
 
 def test_missing_data_is_reported(tmp_path, clips_dir, poses_dir):

@@ -20,6 +20,7 @@ import numpy as np
 
 from mann import quat
 from mann.paths import dog_clips_dir, dog_poses_dir
+from mann.pose import canonical_pose, read_pose
 from mann.skeleton import JOINT_INDEX, NUM_JOINTS, PARENTS, PAWS, bone_lengths, check_names
 
 KEY_POSES: tuple[str, ...] = (
@@ -127,25 +128,6 @@ def rigidify(dirs: np.ndarray, lengths: np.ndarray, rigid: np.ndarray) -> np.nda
     return dirs
 
 
-def canonical_positions(positions: np.ndarray) -> np.ndarray:
-    """A pose (27, 3) moved to its body frame: Hips over the origin, facing +Z, the dog's
-    Left* on +X. Facing comes from the hip and shoulder axes (left x up), which works for
-    a dog on its hind legs too; a mirrored rig (Left* on the right) is reflected."""
-    p = np.asarray(positions, dtype=np.float64)
-    p = p - p[0] * np.array([1.0, 0.0, 1.0])
-    left = (p[_J["LeftUpLeg"]] - p[_J["RightUpLeg"]]) + (p[_J["LeftArm"]] - p[_J["RightArm"]])
-    fwd = np.cross(left, [0.0, 1.0, 0.0])
-    mirrored = np.dot(fwd, p[_J["Neck"]] - p[0]) < 0.0
-    if mirrored:
-        fwd = -fwd
-    yaw = np.arctan2(fwd[0], fwd[2])
-    c, s = np.cos(yaw), np.sin(yaw)
-    p = np.stack([p[:, 0] * c - p[:, 2] * s, p[:, 1], p[:, 0] * s + p[:, 2] * c], axis=-1)
-    if mirrored:
-        p[:, 0] = -p[:, 0]
-    return p
-
-
 def bone_dirs(positions: np.ndarray) -> np.ndarray:
     """Unit bone directions (..., 27, 3) of positions (..., 27, 3); Hips and Spine rows
     take Spine1's direction (their bones have no length)."""
@@ -165,22 +147,9 @@ def fk(hips: np.ndarray, dirs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return p
 
 
-def read_pose_file(path: Path) -> np.ndarray:
-    """Positions (27, 3) float64 of a key pose file (keys ``Names``, ``Positions``)."""
-    with np.load(path) as data:
-        missing = [k for k in ("Names", "Positions") if k not in data.files]
-        if missing:
-            raise ValueError(f"{path}: missing field(s) {', '.join(missing)}")
-        check_names(data["Names"], f"{path}: Names")
-        p = np.asarray(data["Positions"], dtype=np.float64)
-    if p.shape != (NUM_JOINTS, 3) or not np.isfinite(p).all():
-        raise ValueError(f"{path}: Positions should be 27 finite (x, y, z) rows, got {p.shape}")
-    return p
-
-
 def key_pose(name: str, positions: np.ndarray) -> KeyPose:
     """A KeyPose from the raw positions (27, 3) of a pose file."""
-    p = canonical_positions(positions)
+    p = canonical_pose(positions)
     return KeyPose(
         name=name, hips=p[0].copy(), dirs=bone_dirs(p), ground=_GROUND.get(name, (True,) * 4)
     )
@@ -253,7 +222,7 @@ def load_body(clips_dir=None, poses_dir=None) -> Body:
         path = poses_dir / f"{name}.npz"
         if not path.is_file():
             raise FileNotFoundError(f"{path}: key pose missing (needs the shared dog data)")
-        poses[name] = key_pose(name, read_pose_file(path))
+        poses[name] = key_pose(name, read_pose(path))
     lengths = data_bone_lengths(clips_dir)
     lengths[:2] = 0.0  # Hips and Spine coincide
     paw_ground, sample = data_paw_ground(clips_dir)
