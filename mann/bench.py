@@ -42,8 +42,10 @@ MIN_RUNS = 5
 BATCHES = (1, 64, 1024)
 
 
-def measure(fn, sync=lambda: None, min_seconds: float = MIN_SECONDS) -> float:
-    """Median wall milliseconds of ``fn()`` over at least MIN_RUNS runs and min_seconds."""
+def measure(fn, sync=lambda: None, min_seconds: float | None = None) -> float:
+    """Median wall milliseconds of ``fn()`` over at least MIN_RUNS runs and
+    ``min_seconds`` (None: MIN_SECONDS, read at call time)."""
+    min_seconds = MIN_SECONDS if min_seconds is None else min_seconds
     fn()
     sync()
     times: list[float] = []

@@ -52,10 +52,12 @@ class _Layer:
     def __init__(self, w: torch.Tensor, b: torch.Tensor) -> None:
         k, out, inp = w.shape
         self.out = out
-        self.w_flat = w.detach().reshape(k, out * inp).contiguous()  # for blending
+        # Snapshots, never views of the live parameters: both formulations must see the
+        # same weights (the oneDNN kernel keeps its own packed copy anyway).
+        self.w_flat = w.detach().reshape(k, out * inp).clone()  # for blending
         self.w_shape = (out, inp)
-        self.b = b.detach().contiguous()  # (8, out)
-        cat = w.detach().reshape(k * out, inp).contiguous()
+        self.b = b.detach().clone()  # (8, out)
+        cat = w.detach().reshape(k * out, inp).clone()
         self.gemm, self.kernel = make_gemm(cat, self.b.reshape(-1))
 
     def mix(self, h: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
@@ -72,7 +74,8 @@ class PackedMANN:
 
     ``forward(xn, mode)`` maps ``xn (B, 480)`` to ``y' (B, 363)``; ``gate(xn)`` gives
     the blend weights ``(B, 8)``. Holds references to ``net``'s gating and
-    normalisation; the expert weights are copied once into the packed layout.
+    normalisation; the expert weights are copied once into the packed layout, so a
+    change to ``net``'s expert weights afterwards needs a new PackedMANN.
     """
 
     def __init__(self, net: MANN) -> None:
@@ -87,6 +90,8 @@ class PackedMANN:
 
     def forward(self, xn: torch.Tensor, mode: str = "mix", a: torch.Tensor | None = None):
         """Normalised output ``(B, 363)``; ``a`` (B, 8) may be passed if already known."""
+        if mode not in ("mix", "blend"):
+            raise ValueError(f"mode must be 'mix' or 'blend', got {mode!r}")
         a = self.gate(xn) if a is None else a
         h = xn
         for i, layer in enumerate(self.layers):

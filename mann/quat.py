@@ -20,8 +20,9 @@ def unit(v: np.ndarray, fallback: np.ndarray | None = None) -> np.ndarray:
     """Unit vectors along the last axis of ``v`` (..., K). A (nearly) zero vector stays
     zero, or becomes ``fallback`` (broadcast against ``v``) when one is given."""
     n = np.linalg.norm(v, axis=-1, keepdims=True)
-    out = v / np.maximum(n, 1e-12)
-    return out if fallback is None else np.where(n > 1e-9, out, fallback)
+    ok = n > 1e-9
+    out = np.where(ok, v / np.where(ok, n, 1.0), 0.0)
+    return out if fallback is None else np.where(ok, out, fallback)
 
 
 def normalize(q: np.ndarray) -> np.ndarray:
