@@ -13,6 +13,7 @@ from demo_fakes import backend_and_model, fake_backend, gl_skip_reason
 from demo import cli
 from demo.app import MAX_STEPS_PER_FRAME, SLOW_FACTOR, App, ClockState, steps_due
 from demo.options import Options
+from demo.record import GIF_STRIDE
 from demo.script import parse_script
 from demo.sim import SIM_DT
 
@@ -107,7 +108,8 @@ def test_headless_gif_and_bench(gl, tmp_path, capsys):
         "180",
     ]
     assert cli.main(argv, backend=fake_backend(), model=object()) == 0
-    assert len(imageio.mimread(out)) == 5  # every 3rd frame and the last
+    # every GIF_STRIDE-th frame and the last
+    assert len(imageio.mimread(out)) == len(range(0, 12, GIF_STRIDE)) + (11 % GIF_STRIDE != 0)
     argv = ["--bench-frames", "20", "--characters", "4", "--width", "320", "--height", "180"]
     assert cli.main(argv, backend=fake_backend(), model=object()) == 0
     report = capsys.readouterr().out
