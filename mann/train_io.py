@@ -129,6 +129,9 @@ def save_checkpoint(path: Path, net, opt, epoch: int, history: list, best: dict)
         "best": best,
         "rng": torch.get_rng_state(),
     }
+    device = next(net.parameters()).device
+    if device.type == "cuda":  # dropout on the GPU draws from the device's generator
+        blob["cuda_rng"] = torch.cuda.get_rng_state(device)
     with atomic_path(path) as tmp:
         torch.save(blob, tmp)
 
@@ -145,6 +148,9 @@ def load_checkpoint(path: Path, net, opt) -> tuple[int, list, dict]:
     net.load_state_dict(blob["net"])
     opt.load_state_dict(blob["opt"])
     torch.set_rng_state(blob["rng"])
+    device = next(net.parameters()).device
+    if device.type == "cuda" and "cuda_rng" in blob:
+        torch.cuda.set_rng_state(blob["cuda_rng"], device)
     return blob["epoch"], blob["history"], blob["best"]
 
 

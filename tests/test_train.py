@@ -62,10 +62,21 @@ def test_short_training_lowers_the_loss(tiny_data, tmp_path):
     assert (tmp_path / "loss.png").stat().st_size > 1000
 
 
-def test_resumed_training_equals_uninterrupted(tiny_data, tmp_path):
-    train(_cfg(tiny_data, tmp_path / "full", epochs=3, lr=1e-3))
-    train(_cfg(tiny_data, tmp_path / "split", epochs=2, lr=1e-3))
-    train(_cfg(tiny_data, tmp_path / "split", epochs=3, lr=1e-3, resume=True))
+@pytest.mark.parametrize(
+    "device",
+    [
+        "cpu",
+        pytest.param(
+            "cuda",
+            marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here"),
+        ),
+    ],
+)
+def test_resumed_training_equals_uninterrupted(tiny_data, tmp_path, device):
+    kw = {"lr": 1e-3, "device": device}
+    train(_cfg(tiny_data, tmp_path / "full", epochs=3, **kw))
+    train(_cfg(tiny_data, tmp_path / "split", epochs=2, **kw))
+    train(_cfg(tiny_data, tmp_path / "split", epochs=3, resume=True, **kw))
     a = torch.load(tmp_path / "full" / "checkpoint.pt", weights_only=True)
     b = torch.load(tmp_path / "split" / "checkpoint.pt", weights_only=True)
     assert a["epoch"] == b["epoch"] == 3
