@@ -11,6 +11,13 @@ from mann.gait import GAIT_SPEEDS
 from mann.ik import IKConfig
 from mann.skeleton import NUM_JOINTS
 
+# Tunables a model file may set (ControllerConfig.for_model): how many numbers, upper bound.
+_MODEL_TUNABLES = {
+    "gait_speeds": (len(GAIT_SPEEDS), 20.0),
+    "turn_deg": (len(GAIT_SPEEDS), 180.0),
+    "rest_exponents": (2, 10.0),
+}
+
 
 @dataclass
 class ControllerConfig:
@@ -72,19 +79,20 @@ class ControllerConfig:
 
         A model trained on other motion than the dog clips (the synthesized canter,
         say) records what it was tuned for in ``meta["controller"]``: ``gait_speeds``
-        (m/s) and ``turn_deg`` (degrees), one positive number per gait each.
+        (m/s) and ``turn_deg`` (degrees), one positive number per gait each, and
+        ``rest_exponents`` (two).
         """
         given = (getattr(model, "meta", None) or {}).get("controller", {})
         values = {}
-        for name, top in (("gait_speeds", 20.0), ("turn_deg", 180.0)):
+        for name, (count, top) in _MODEL_TUNABLES.items():
             v = given.get(name)
             if v is None:
                 continue
-            ok = isinstance(v, list) and len(v) == len(GAIT_SPEEDS)
+            ok = isinstance(v, list) and len(v) == count
             if not (ok and all(isinstance(x, int | float) and 0 < x < top for x in v)):
                 raise ValueError(
                     f"{getattr(model, 'source', 'model')}: meta controller.{name} must be "
-                    f"{len(GAIT_SPEEDS)} numbers in (0, {top:g}), got {v!r}"
+                    f"{count} numbers in (0, {top:g}), got {v!r}"
                 )
             values[name] = tuple(float(x) for x in v)
         return cls(**values)

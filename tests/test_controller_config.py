@@ -41,8 +41,10 @@ class _Meta:
 
 def test_model_metadata_sets_the_gait_speeds():
     meta = {"controller": {"gait_speeds": [0.5, 0.7, 1.0, 2.2], "turn_deg": [10, 20, 30, 40]}}
+    meta["controller"]["rest_exponents"] = [0.25, 2]
     cfg = ControllerConfig.for_model(_Meta(meta))
     assert cfg.gait_speeds == (0.5, 0.7, 1.0, 2.2) and cfg.turn_deg == (10, 20, 30, 40)
+    assert cfg.rest_exponents == (0.25, 2.0)
     assert ControllerConfig.for_model(_Meta({})).gait_speeds == GAIT_SPEEDS
 
 
