@@ -5,27 +5,16 @@ import json
 import numpy as np
 import pytest
 import torch
+from model_fakes import textured_model
 
 from mann import bench
-from mann.model import Model, random_model
+from mann.model import random_model
 from mann.weights import state_to_params
 
 
 @pytest.fixture(scope="module")
 def model():
-    """A random model with non-trivial normalisation and biases, on the CPU."""
-    net = random_model(seed=4).net
-    rng = np.random.default_rng(0)
-    with torch.no_grad():
-        net.x_mean.copy_(torch.from_numpy(rng.normal(size=480).astype(np.float32)))
-        net.x_std.copy_(torch.from_numpy(rng.uniform(0.5, 2, 480).astype(np.float32)))
-        net.y_mean.copy_(torch.from_numpy(rng.normal(size=363).astype(np.float32)))
-        net.y_std.copy_(torch.from_numpy(rng.uniform(0.5, 2, 363).astype(np.float32)))
-        gen = torch.Generator().manual_seed(1)
-        for name, p in net.named_parameters():
-            if "_b" in name:
-                p.copy_(0.1 * torch.randn(p.shape, generator=gen))
-    return Model(net, torch.device("cpu"), {}, "test")
+    return textured_model(seed=4, bias_scale=0.1)
 
 
 @pytest.fixture

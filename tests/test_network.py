@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 import torch
+from model_fakes import textured_model
 
 from mann.layout import GATING_INDICES
-from mann.model import Model, random_model
 from mann.network import MANN
 from mann.weights import state_to_params
 
@@ -43,18 +43,7 @@ def numpy_forward(p: dict, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.fixture(scope="module")
 def model():
-    net = random_model(seed=3).net
-    # Non-trivial normalisation and biases so that they are exercised too.
-    rng = np.random.default_rng(0)
-    with torch.no_grad():
-        net.x_mean.copy_(torch.from_numpy(rng.normal(size=480).astype(np.float32)))
-        net.x_std.copy_(torch.from_numpy(rng.uniform(0.5, 2, 480).astype(np.float32)))
-        net.y_mean.copy_(torch.from_numpy(rng.normal(size=363).astype(np.float32)))
-        net.y_std.copy_(torch.from_numpy(rng.uniform(0.5, 2, 363).astype(np.float32)))
-        for name, prm in net.named_parameters():
-            if "_b" in name:  # biases start at 0: give them values
-                prm.copy_(torch.randn(prm.shape, generator=torch.Generator().manual_seed(1)))
-    return Model(net, torch.device("cpu"), {}, "test")
+    return textured_model(seed=3)
 
 
 @pytest.mark.parametrize("batch", [1, 5, 64])
