@@ -24,7 +24,16 @@ import numpy as np
 
 from mann import quat
 from mann.controller_config import ControllerConfig, ControllerState
-from mann.gait import ACTIONS, GAITS, Commands, JumpTimer, SpeedPID, plan_targets, ready_to_jump
+from mann.gait import (
+    ACT_JUMP,
+    ACTIONS,
+    GAITS,
+    Commands,
+    JumpTimer,
+    SpeedPID,
+    plan_targets,
+    ready_to_jump,
+)
 from mann.ik import PawIK
 from mann.layout import (
     IDLE,
@@ -215,9 +224,7 @@ class Controller:
         cfg = self.config
         current = self.current_speed()
         ready = ready_to_jump(cmd, current, cfg)
-        jumping = self.jumps.update(
-            cmd.action == ACTIONS.index("jump"), ready, cfg.jump_seconds, dt
-        )
+        jumping = self.jumps.update(cmd.action == ACT_JUMP, ready, cfg.jump_seconds, dt)
         tg = plan_targets(cmd, current, cfg, jumping)
         self.target_speed = tg.speed
         bias = np.maximum(tg.speed + self.pid.update(tg.speed, current, tg.use_pid, dt), 0.0)
@@ -230,8 +237,7 @@ class Controller:
             self.heading = np.where(turning[:, None], root_dir, self.heading)
             turned = np.where(turning[:, None], turned, self.heading)
         d = self.target_dir + g[:, None] * (turned - self.target_dir)
-        norm = np.linalg.norm(d, axis=-1, keepdims=True)
-        self.target_dir = np.where(norm > 1e-9, d / np.maximum(norm, 1e-12), root_dir)
+        self.target_dir = quat.unit(d, fallback=root_dir)
         yaw = quat.dir_to_yaw(self.target_dir[:, ::2])
         want = quat.rotate_y(tg.move_dir * bias[:, None], yaw)
         self.target_vel += g[:, None] * (want - self.target_vel)

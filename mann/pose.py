@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mann import quat
 from mann.clips import canonical_frames
 from mann.layout import JointBlock, unpack_output
 from mann.paths import dog_poses_dir
@@ -128,10 +129,7 @@ def restore_bone_lengths(
     bones, in world axes).
     """
     bone = positions - positions[..., _PARENT_INDEX, :]
-    n = np.linalg.norm(bone, axis=-1, keepdims=True)
-    fb = fallback / np.maximum(np.linalg.norm(fallback, axis=-1, keepdims=True), 1e-12)
-    unit = np.where(n > 1e-9, bone / np.maximum(n, 1e-12), fb)
-    steps = unit * lengths[:, None]
+    steps = quat.unit(bone, fallback=quat.unit(fallback)) * lengths[:, None]
     steps[..., 0, :] = 0.0
     flat = steps.reshape(-1, NUM_JOINTS, 3)
     n = len(flat)  # one GEMM: (27, 27) @ (27, n * 3)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from demo.render import geometry as g
+from mann import quat
 from mann.skeleton import HEAD, HEAD_SITE, PAWS
 
 TRAJ_POINT_STRIDE = 2  # draw every 2nd of the 111 trajectory points
@@ -56,10 +57,9 @@ def head_frame(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unit vectors (N, 3) along the head (to HeadSite), to the skeleton's Left* side
     and up, from poses p (N, 27, 3)."""
     a = p[:, HEAD_SITE] - p[:, HEAD]
-    a /= np.maximum(np.linalg.norm(a, axis=-1, keepdims=True), 1e-9)
+    a = quat.unit(a)
     left = p[:, 7] - p[:, 12]  # LeftArm - RightArm
-    left = left - np.sum(left * a, axis=-1, keepdims=True) * a
-    left /= np.maximum(np.linalg.norm(left, axis=-1, keepdims=True), 1e-9)
+    left = quat.unit(left - np.sum(left * a, axis=-1, keepdims=True) * a)
     up = np.cross(a, left)
     up *= np.sign(up[:, 1:2] + 1e-9)  # keep it pointing skywards whatever the rig
     return a, left, up

@@ -181,7 +181,7 @@ def _turn(dirs: np.ndarray, joint: int, axis: np.ndarray, degrees: np.ndarray) -
 def blend_dirs(body: Body, w: np.ndarray) -> np.ndarray:
     """Bone directions (F, 27, 3) of the key-pose blend (normalised weighted sum)."""
     dirs = np.einsum("fk,kjc->fjc", w, np.array([body.pose(n).dirs for n in KEY_POSES]))
-    return dirs / np.maximum(np.linalg.norm(dirs, axis=-1, keepdims=True), 1e-9)
+    return quat.unit(dirs)
 
 
 def _head_and_tail(dirs, c: Controls, phase, nod, steady, tail_lift, rng, fps: float) -> None:
