@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mann.labels import runs
 from mann.skeleton import HEAD, HEAD_SITE, HIPS, PAWS
 
 REACH_SECONDS = 2.0
@@ -45,12 +46,7 @@ def pose_mask(action: str, positions: np.ndarray) -> np.ndarray:
 
 def first_run(mask: np.ndarray, length: int) -> int | None:
     """Index of the first frame starting ``length`` consecutive True frames, or None."""
-    run = 0
-    for i, value in enumerate(mask):
-        run = run + 1 if value else 0
-        if run >= length:
-            return i - length + 1
-    return None
+    return next((int(a) for a, b in runs(mask) if b - a >= length), None)
 
 
 def back_to_idle(positions: np.ndarray, reference: np.ndarray) -> np.ndarray:

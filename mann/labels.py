@@ -65,15 +65,21 @@ MIN_IDLE_RUN = 50  # frames: a shorter pause while walking (sniffing) stays move
 TRANSITION_SIGMA = 0.25  # s: Gaussian that softens label switches
 
 
-def paw_contacts(positions: np.ndarray, framerate: float = 60.0) -> np.ndarray:
-    """Paw contacts (F, 4) bool in ``skeleton.PAWS`` order: low and (nearly) still."""
+def paw_contacts(
+    positions: np.ndarray,
+    framerate: float = 60.0,
+    height: float = CONTACT_HEIGHT,
+    speed: float = CONTACT_SPEED,
+) -> np.ndarray:
+    """Paw contacts (F, 4) bool in ``skeleton.PAWS`` order: lower than ``height`` (m)
+    and horizontally slower than ``speed`` (m/s, central differences)."""
     paws = np.asarray(positions, dtype=np.float64)[:, list(PAWS)]
     vel = np.gradient(paws, axis=0) * framerate
     hspeed = np.linalg.norm(vel[..., [0, 2]], axis=-1)
-    return (paws[..., 1] < CONTACT_HEIGHT) & (hspeed < CONTACT_SPEED)
+    return (paws[..., 1] < height) & (hspeed < speed)
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, stop) of each run of True in a 1-D bool array."""
     d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
@@ -81,7 +87,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 def _long_runs(mask: np.ndarray, min_frames: int) -> np.ndarray:
     out = np.zeros_like(mask)
-    for a, b in _runs(mask):
+    for a, b in runs(mask):
         if b - a >= min_frames:
             out[a:b] = True
     return out
@@ -90,7 +96,7 @@ def _long_runs(mask: np.ndarray, min_frames: int) -> np.ndarray:
 def _jump_mask(positions: np.ndarray, contacts: np.ndarray) -> np.ndarray:
     lowest_paw = positions[:, list(PAWS), 1].min(axis=1)
     jump = np.zeros(len(contacts), dtype=bool)
-    for a, b in _runs(~contacts.any(axis=1)):
+    for a, b in runs(~contacts.any(axis=1)):
         if b - a >= JUMP_MIN_FRAMES and lowest_paw[a:b].max() > JUMP_PAW:
             jump[max(a - JUMP_PAD, 0) : b + JUMP_PAD] = True
     return jump
@@ -100,7 +106,7 @@ def _drop_short_runs(label: np.ndarray, style: int, min_frames: int) -> np.ndarr
     """Runs of ``style`` shorter than ``min_frames`` take the label of the frame before
     them (after them at the clip's start)."""
     label = label.copy()
-    for a, b in _runs(label == style):
+    for a, b in runs(label == style):
         if b - a < min_frames and not (a == 0 and b == len(label)):
             label[a:b] = label[a - 1] if a > 0 else label[b]
     return label

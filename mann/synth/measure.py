@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from mann.clips import root_speed
+from mann.labels import paw_contacts, runs
 from mann.skeleton import HEAD, PAWS
 
 CONTACT_HEIGHT = 0.03  # m
@@ -21,22 +22,10 @@ STANDING_HIPS = 0.38  # m: strides with the hips lower than this are not locomot
 SPINE1 = 2
 
 
-def paw_speeds(positions: np.ndarray, fps: float) -> np.ndarray:
-    """Horizontal paw speeds (F, 4) m/s (central differences)."""
-    paws = np.asarray(positions, dtype=np.float64)[:, list(PAWS)]
-    return np.linalg.norm(np.gradient(paws[..., [0, 2]], axis=0), axis=-1) * fps
-
-
 def contacts(positions: np.ndarray, fps: float) -> np.ndarray:
-    """Paw contacts (F, 4) bool from paw height and horizontal speed."""
-    low = np.asarray(positions)[:, list(PAWS), 1] < CONTACT_HEIGHT
-    return low & (paw_speeds(positions, fps) < CONTACT_SPEED)
-
-
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of True in a 1-D bool array."""
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
+    """Paw contacts (F, 4) bool from paw height and horizontal speed (the thresholds
+    above, tighter than the labelling's)."""
+    return paw_contacts(positions, fps, CONTACT_HEIGHT, CONTACT_SPEED)
 
 
 def strides(positions: np.ndarray, fps: float) -> np.ndarray:
@@ -83,15 +72,6 @@ def stance_slip(positions: np.ndarray, contact: np.ndarray, fps: float) -> np.nd
     v = np.linalg.norm(np.diff(paws[..., [0, 2]], axis=0), axis=-1) * fps
     both = contact[1:] & contact[:-1]
     return np.array([v[both[:, k], k].max() if both[:, k].any() else 0.0 for k in range(4)])
-
-
-def foot_skating(positions: np.ndarray, fps: float, h: float = 0.025) -> float:
-    """SPEC 6's foot skating: mean over paws and frames of v (2 - 2^(height / h)) for
-    paws lower than h (0 otherwise), m/s."""
-    paws = np.asarray(positions, dtype=np.float64)[:, list(PAWS)]
-    v = np.linalg.norm(np.diff(paws[..., [0, 2]], axis=0), axis=-1) * fps
-    y = paws[1:, :, 1]
-    return float(np.mean(np.where(y < h, v * (2.0 - 2.0 ** (y / h)), 0.0)))
 
 
 def head_height(positions: np.ndarray) -> np.ndarray:
