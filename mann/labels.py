@@ -42,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mann.atomic import atomic_path
 from mann.clips import Clip, root_speed, smooth
 from mann.layout import IDLE, JUMP, LIE, MOVE, NUM_STYLES, SIT, STAND, STYLE_NAMES
 from mann.paths import ASSETS_DIR
@@ -221,11 +222,9 @@ def plot_labels(clip: Clip, labels: np.ndarray, contacts: np.ndarray, path) -> N
     ax[2].set_yticks(np.arange(4) + 0.4, ["FL", "FR", "HL", "HR"])
     ax[2].set_xlabel("time (s)")
     fig.tight_layout()
-    path = Path(path)
-    tmp = path.with_name(path.stem + ".tmp.png")
-    fig.savefig(tmp, dpi=80)
+    with atomic_path(path, suffix=".png") as tmp:
+        fig.savefig(tmp, dpi=80)
     plt.close(fig)
-    tmp.replace(path)
 
 
 def read_clip_styles(path, num_frames: int) -> np.ndarray | None:
