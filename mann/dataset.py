@@ -134,9 +134,10 @@ def row_weights(x: np.ndarray, synthetic: np.ndarray, synth_weight: float = SYNT
 def _clip_rows(path: Path, overrides: dict, mirror: bool, plots_dir):
     """(clip name, style seconds, [(X, Y, frames, mirrored)]) of one clip file."""
     clip = normalise_clip(load_clip(path))
-    labels, contacts = clip_labels(clip, overrides)
-    own = read_clip_styles(path, clip.num_frames)
-    labels = labels if own is None else own
+    labels = read_clip_styles(path, clip.num_frames)
+    if labels is None or plots_dir is not None:  # the rules, for labels or for the plot
+        ruled, contacts = clip_labels(clip, overrides)
+        labels = ruled if labels is None else labels
     if plots_dir is not None:
         Path(plots_dir).mkdir(parents=True, exist_ok=True)
         plot_labels(clip, labels, contacts, Path(plots_dir) / f"{clip.name}.png")
