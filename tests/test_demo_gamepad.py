@@ -7,6 +7,7 @@ import ctypes
 import glob
 import math
 import os
+import time
 
 import pygame
 import pytest
@@ -109,6 +110,7 @@ def test_pad_plugged_into_the_running_app_drives_the_dog(monkeypatch):
 
     from demo.app import App
     from demo.options import Options
+    from demo.sim import SIM_DT
 
     if gl_skip_reason():
         pytest.skip(gl_skip_reason())
@@ -127,6 +129,9 @@ def test_pad_plugged_into_the_running_app_drives_the_dog(monkeypatch):
         app.view.camera.yaw = float(app.sim.state.root_yaw[0])
         sdl.SDL_JoystickSetVirtualAxis(handle, 1, -32768)
         for _ in range(40):
+            # Each frame owes at least one fixed step: on a fast machine wall time alone
+            # would owe fewer than one step per frame, and the dog would walk less far.
+            app.clock.last_time = time.perf_counter() - SIM_DT
             app.frame()
         assert app.input.device == "gamepad"
         assert app.hud_data().legend_title == "gamepad"
