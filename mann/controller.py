@@ -50,7 +50,8 @@ from mann.layout import (
 )
 from mann.pose import bone_directions, rest_bone_lengths, restore_bone_lengths
 from mann.pose import rest_pose as default_rest_pose
-from mann.skeleton import NUM_JOINTS, PAWS, bone_lengths
+from mann.skeleton import NUM_JOINTS, PAWS
+from mann.skeleton import bone_lengths as measure_bones
 from mann.trajectory import (
     ROOT,
     Trajectory,
@@ -79,9 +80,9 @@ class Controller:
     model: anything with ``predict(x, clamp=, return_gating=True)`` (a
     :class:`mann.model.Model`). Characters start idle at x = spacing * i (a grid of
     rows for more than 16), facing +Z. rest_pose: a root-frame
-    :class:`mann.layout.JointBlock` (default :func:`mann.pose.rest_pose`);
-    bone_lengths: (27,) m (default :func:`mann.pose.rest_bone_lengths`, else measured
-    on the first prediction). ik: paw contact clean-up on or off.
+    :class:`mann.layout.JointBlock` (default: the model's, :func:`mann.pose.rest_pose`);
+    bone_lengths: (27,) m (default: the rest pose's own when one is passed, else the
+    model's, :func:`mann.pose.rest_bone_lengths`). ik: paw contact clean-up on or off.
     """
 
     def __init__(
@@ -100,10 +101,13 @@ class Controller:
         self.n = int(num_characters)
         self.config = config or ControllerConfig.for_model(model)
         self.ik_enabled = bool(ik)
-        self.rest = rest_pose if rest_pose is not None else default_rest_pose(model)
-        if bone_lengths is None:
-            bone_lengths = rest_bone_lengths(model)
-        self.bone_lengths = None if bone_lengths is None else np.asarray(bone_lengths, float)
+        if rest_pose is None:
+            rest_pose = default_rest_pose(model)
+            lengths = rest_bone_lengths(model) if bone_lengths is None else bone_lengths
+        else:
+            lengths = measure_bones(rest_pose.pos) if bone_lengths is None else bone_lengths
+        self.rest = rest_pose
+        self.bone_lengths = np.asarray(lengths, dtype=np.float64)
         cols = self.n if self.n <= 16 else int(np.ceil(np.sqrt(self.n)))
         i = np.arange(self.n)
         self.start_pos = np.stack([spacing * (i % cols), 0 * i, spacing * (i // cols)], -1)
@@ -115,9 +119,8 @@ class Controller:
     def _rest_output(self) -> np.ndarray:
         """Y (363,) of a character standing still in the rest pose (used for bad rows)."""
         z2 = np.zeros((NUM_FUTURE, 2))
-        return pack_output(OutputFeatures(z2, z2 + [0.0, 1.0], z2, self.rest, np.zeros(3))).astype(
-            np.float64
-        )
+        still = OutputFeatures(z2, z2 + [0.0, 1.0], z2, self.rest, np.zeros(2), np.zeros(()))
+        return pack_output(still).astype(np.float64)
 
     def _rest_world(self, mask: np.ndarray):
         """The rest pose of the selected characters at their root (pos, fwd, up)."""
@@ -263,8 +266,8 @@ class Controller:
         cfg = self.config
         good = np.isfinite(y).all(axis=1)
         out = unpack_output(np.where(np.isfinite(y), y, 0.0))
-        good &= np.hypot(out.root_delta[:, 0], out.root_delta[:, 1]) <= cfg.max_root_speed
-        good &= np.abs(out.root_delta[:, 2]) <= cfg.max_turn_rate
+        good &= np.linalg.norm(out.root_velocity, axis=-1) <= cfg.max_root_speed
+        good &= np.abs(out.root_turn) <= cfg.max_turn_rate
         good &= (np.linalg.norm(out.joints.pos, axis=-1) <= cfg.max_joint_distance).all(axis=1)
         good &= (np.linalg.norm(out.joints.vel, axis=-1) <= cfg.max_joint_speed).all(axis=1)
         good &= (np.linalg.norm(out.traj_pos, axis=-1) <= cfg.max_traj_distance).all(axis=1)
@@ -283,9 +286,11 @@ class Controller:
             np.clip(1.0 - s[:, IDLE], 0.0, 1.0) ** a,
             np.clip(1.0 - s[:, SIT] - s[:, STAND] - s[:, LIE], 0.0, 1.0) ** b,
         )
-        rd = out.root_delta
         move_root(
-            self.traj, rd[:, :2] * (scale * dt)[:, None], np.radians(rd[:, 2]) * scale * dt, dt
+            self.traj,
+            out.root_velocity * (scale * dt)[:, None],
+            np.radians(out.root_turn) * scale * dt,
+            dt,
         )
         correct_future(
             self.traj, out.traj_pos, out.traj_dir, out.traj_vel, self.correction, dt,
@@ -296,8 +301,6 @@ class Controller:
         vel = quat.dir_from_root(j.vel, yaw0)
         pos = self.net.pos + vel * dt
         pos += cfg.pose_blend * (pred_pos - pos)
-        if self.bone_lengths is None:
-            self.bone_lengths = np.median(bone_lengths(pred_pos), axis=0)
         rest_bones = np.broadcast_to(bone_directions(self.rest.pos), pos.shape)
         fallback = quat.dir_from_root(rest_bones, yaw0)
         self.net.pos = restore_bone_lengths(pos, self.bone_lengths, fallback)

@@ -10,7 +10,7 @@ For frame t of a canonical clip (see :func:`mann.clips.normalise_clip`):
   velocity (p(t-1) - p(t-2)) * 60 in R(t-1)'s axes.
 * Y: samples 6..11 of frame t+1 in R(t+1); the joint block of frame t in R(t); the
   root motion R(t) -> R(t+1): displacement in R(t)'s axes * 60 (m/s), turn * 60 (deg/s,
-  + turns +Z towards +X).
+  + turns +Z towards +X), written in the seed's order (x, turn, z) by the layout.
 
 Clip ends: frames whose window runs past either end are **skipped** (no padding), so
 frame t is used for ``PAST <= t < F - FUTURE``: every value is real motion. A clip of
@@ -89,13 +89,12 @@ class _Motion:
         vel = quat.dir_to_root(self.root_vel[idx], ry)[..., [0, 2]]
         return pos, direction, vel
 
-    def root_delta(self, t: np.ndarray) -> np.ndarray:
-        """(N, 3): R(t) -> R(t+1) as dx * fps, dz * fps (m/s, R(t)'s axes), turn (deg/s)."""
+    def root_motion(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """R(t) -> R(t+1): velocity (N, 2) as dx * fps, dz * fps (m/s, R(t)'s axes) and
+        turn (N,) * fps (deg/s)."""
         d = quat.dir_to_root(self.root_pos[t + 1] - self.root_pos[t], self.root_yaw[t])
         turn = quat.wrap_angle(self.root_yaw[t + 1] - self.root_yaw[t])
-        return np.stack(
-            [d[:, 0] * self.fps, d[:, 2] * self.fps, np.degrees(turn) * self.fps], axis=-1
-        )
+        return d[:, ::2] * self.fps, np.degrees(turn) * self.fps
 
 
 def clip_features(clip: Clip, labels: np.ndarray):
@@ -126,13 +125,15 @@ def clip_features(clip: Clip, labels: np.ndarray):
         )
     )
     pos, direction, vel = m.samples(t + 1, offsets[CURRENT_SAMPLE:])
+    root_velocity, root_turn = m.root_motion(t)
     y = pack_output(
         OutputFeatures(
             traj_pos=pos,
             traj_dir=direction,
             traj_vel=vel,
             joints=m.joints(t),
-            root_delta=m.root_delta(t),
+            root_velocity=root_velocity,
+            root_turn=root_turn,
         )
     )
     return x, y, t
@@ -168,7 +169,8 @@ def mirror_features(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
             traj_dir=fo.traj_dir * flip2,
             traj_vel=fo.traj_vel * flip2,
             joints=_mirror_joints(fo.joints),
-            root_delta=fo.root_delta * np.array([-1.0, 1.0, -1.0]),
+            root_velocity=fo.root_velocity * flip2,
+            root_turn=-fo.root_turn,
         )
     )
     return xm, ym

@@ -28,9 +28,15 @@ trajectory[k], k<6    6 each   at offset 6 k: samples 6..11 of frame t+1 in R(t+
   .pos, .dir, .vel    (6, 2)   x, z of position (m), direction, velocity (m/s)
 joint[j], j<27        12 each  at offset 36 + 12 j: pose of frame t in R(t):
   .pos .fwd .up .vel  (27, 3)  as in the input
-root_delta            (3,)     at 360: x and z displacement R(t)->R(t+1) in R(t)'s axes
-                               times 60 (m/s), turn times 60 (deg/s, + turns +Z to +X)
+root_velocity         (2,)     at 360 (x) and 362 (z): displacement R(t)->R(t+1) in
+                               R(t)'s axes times 60 (m/s)
+root_turn             ()       at 361: turn R(t)->R(t+1) times 60 (deg/s, + turns +Z to +X)
 ====================  =======  ==========================================================
+
+The last three outputs are in the seed's order (x, angle, z), as the reference runtime
+reads them: translation = (Y[360], 0, Y[362]), angle = Y[361] (docs/reference.md).
+Layout version 1 (files written before this order was fixed) had (x, z, angle);
+:mod:`mann.weights` converts such files on load.
 """
 
 from __future__ import annotations
@@ -41,7 +47,9 @@ import numpy as np
 
 from mann.skeleton import JOINT_NAMES, NUM_JOINTS, PAWS
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
+# Version 1 stored the root motion as (x, z, turn) at 360..362.
+LAYOUT_VERSION_XZ_TURN = 1
 
 STYLE_NAMES: tuple[str, ...] = ("idle", "move", "jump", "sit", "stand", "lie")
 NUM_STYLES = len(STYLE_NAMES)
@@ -61,6 +69,10 @@ JOINTS_IN_OFFSET = NUM_SAMPLES * TRAJ_IN_SIZE  # 156
 INPUT_SIZE = JOINTS_IN_OFFSET + NUM_JOINTS * JOINT_SIZE  # 480
 JOINTS_OUT_OFFSET = NUM_FUTURE * TRAJ_OUT_SIZE  # 36
 ROOT_OUT_OFFSET = JOINTS_OUT_OFFSET + NUM_JOINTS * JOINT_SIZE  # 360
+# The root's motion in the seed's order (x, angle, z).
+ROOT_X = ROOT_OUT_OFFSET  # 360: sideways m/s (+x: the dog's left)
+ROOT_TURN = ROOT_OUT_OFFSET + 1  # 361: turn deg/s (+ turns +Z towards +X)
+ROOT_Z = ROOT_OUT_OFFSET + 2  # 362: forward m/s
 OUTPUT_SIZE = ROOT_OUT_OFFSET + 3  # 363
 
 
@@ -113,7 +125,8 @@ class OutputFeatures:
     traj_dir: np.ndarray  # (..., 6, 2)
     traj_vel: np.ndarray  # (..., 6, 2)
     joints: JointBlock
-    root_delta: np.ndarray  # (..., 3): dx*60 (m/s), dz*60 (m/s), turn*60 (deg/s)
+    root_velocity: np.ndarray  # (..., 2): dx*60, dz*60 (m/s) in R(t)'s axes
+    root_turn: np.ndarray  # (...,): turn*60 (deg/s)
 
 
 def _check(x: np.ndarray, size: int, what: str) -> None:
@@ -178,16 +191,24 @@ def pack_output(f: OutputFeatures) -> np.ndarray:
     for name, arr in (("traj_pos", f.traj_pos), ("traj_dir", f.traj_dir), ("traj_vel", f.traj_vel)):
         if arr.shape[-2:] != (n, 2):
             raise ValueError(f"{name}: expected (..., {n}, 2), got {arr.shape}")
-    _check(f.root_delta, 3, "root_delta")
+    _check(f.root_velocity, 2, "root_velocity")
+    turn = np.asarray(f.root_turn)
+    if turn.shape != f.root_velocity.shape[:-1]:
+        raise ValueError(
+            f"root_turn: expected shape {f.root_velocity.shape[:-1]}, got {turn.shape}"
+        )
     traj = np.concatenate([f.traj_pos, f.traj_dir, f.traj_vel], axis=-1)
     traj = traj.reshape(*traj.shape[:-2], n * TRAJ_OUT_SIZE)
-    y = np.concatenate([traj, _pack_joints(f.joints), f.root_delta], axis=-1).astype(np.float32)
+    v = f.root_velocity
+    root = np.stack([v[..., 0], turn, v[..., 1]], axis=-1)  # seed order: x, angle, z
+    y = np.concatenate([traj, _pack_joints(f.joints), root], axis=-1).astype(np.float32)
     _check(y, OUTPUT_SIZE, "output")
     return y
 
 
 def unpack_output(y: np.ndarray) -> OutputFeatures:
-    """Read Y ``(..., 363)`` into :class:`OutputFeatures` (views into ``y``)."""
+    """Read Y ``(..., 363)`` into :class:`OutputFeatures` (views into ``y``, except
+    ``root_velocity``, a copy gathered from 360 and 362)."""
     _check(y, OUTPUT_SIZE, "output")
     traj = y[..., :JOINTS_OUT_OFFSET].reshape(*y.shape[:-1], NUM_FUTURE, TRAJ_OUT_SIZE)
     return OutputFeatures(
@@ -195,7 +216,8 @@ def unpack_output(y: np.ndarray) -> OutputFeatures:
         traj_dir=traj[..., 2:4],
         traj_vel=traj[..., 4:6],
         joints=_unpack_joints(y[..., JOINTS_OUT_OFFSET:ROOT_OUT_OFFSET]),
-        root_delta=y[..., ROOT_OUT_OFFSET:],
+        root_velocity=y[..., [ROOT_X, ROOT_Z]],
+        root_turn=y[..., ROOT_TURN],
     )
 
 
@@ -214,7 +236,7 @@ def output_names() -> list[str]:
     names = []
     for s in range(CURRENT_SAMPLE, NUM_SAMPLES):
         names += [f"traj{s}.{k}" for k in ("px", "pz", "dx", "dz", "vx", "vz")]
-    return names + _joint_names() + ["root.vx", "root.vz", "root.turn"]
+    return names + _joint_names() + ["root.vx", "root.turn", "root.vz"]
 
 
 def _joint_names() -> list[str]:

@@ -1,13 +1,13 @@
 """Rest pose, rest bone lengths and bone-length restoration for the controller.
 
-The rest pose is the dog's Idle key pose (shared data ``poses/Idle.npz``) in the
-canonical convention of :mod:`mann.clips` (the dog's Left* on +X, facing +Z, joint
-frames rebuilt from the positions), in its root frame (Hips projected to the ground at
-the origin). Without the shared data the model's mean output pose stands in.
-
-Rest bone lengths come, in this order, from the caller, the model's
-``meta["skeleton"]["bone_lengths"]``, the Idle pose, or (None) the first predicted
-pose, measured by the controller.
+The rest pose (a standing dog in its root frame: Hips projected to the ground at the
+origin, facing +Z, the dog's Left* on +X, joint frames rebuilt from the positions) and
+the rest bone lengths come from the model file's ``meta["skeleton"]`` (``rest_pose``
+(27, 3) m and ``bone_lengths`` (27,) m, written by the trainer from its data). The
+runtime never reads the motion-capture data. A model without them (a reference
+``.bin`` folder, or a model file written before they were stored) gets them derived
+once from the network itself (:func:`derive_rest`: the pose it settles into when left
+idle), logged in one line and kept in the model's in-memory metadata.
 """
 
 from __future__ import annotations
@@ -19,11 +19,22 @@ import numpy as np
 
 from mann import quat
 from mann.clips import canonical_frames
-from mann.layout import JointBlock, unpack_output
-from mann.paths import dog_poses_dir
+from mann.layout import (
+    IDLE,
+    NUM_SAMPLES,
+    NUM_STYLES,
+    InputFeatures,
+    JointBlock,
+    pack_input,
+    unpack_output,
+)
 from mann.skeleton import JOINT_INDEX, NUM_JOINTS, PARENTS, bone_lengths, check_names
 
 log = logging.getLogger("mann")
+
+SETTLE_FRAMES = 240  # 4 s of idle from the mean pose: the network has settled by then
+SETTLE_MEASURE = 60  # the last second gives the bone lengths (median)
+SETTLE_CLAMP = 5.0
 
 
 def _ancestors() -> np.ndarray:
@@ -75,47 +86,89 @@ def canonical_pose(positions: np.ndarray) -> np.ndarray:
     return p
 
 
-def _mean_output_pose(model) -> np.ndarray | None:
-    net = getattr(model, "net", None)
-    if net is None or not hasattr(net, "y_mean"):
+def _meta_array(model, key: str, shape: tuple[int, ...]) -> np.ndarray | None:
+    """``meta["skeleton"][key]`` as a float64 array of ``shape``, None when absent."""
+    meta = getattr(model, "meta", None) or {}
+    value = (meta.get("skeleton") or {}).get(key)
+    if value is None:
         return None
-    y = net.y_mean.detach().cpu().numpy().astype(np.float64)
-    return np.array(unpack_output(y).joints.pos)
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.shape != shape or not np.isfinite(arr).all():
+        raise ValueError(
+            f"{getattr(model, 'source', 'model')}: meta skeleton.{key}: expected "
+            f"{shape} finite values, got shape {arr.shape}"
+        )
+    if key == "bone_lengths" and (arr < 0).any():
+        raise ValueError(f"{getattr(model, 'source', 'model')}: meta skeleton.{key} < 0")
+    return arr
 
 
-def rest_pose(model=None, poses_dir=None) -> JointBlock:
+def settle(model, frames: int = SETTLE_FRAMES) -> np.ndarray:
+    """Root-frame poses (frames, 27, 3) of the network left idle from its mean pose.
+
+    The network is fed its own joint prediction with a still, idle trajectory (no
+    controller, no root motion): a trained MANN settles into its idle stance.
+    """
+    y_mean = model.net.y_mean.detach().cpu().numpy().astype(np.float64)
+    mean = unpack_output(y_mean).joints
+    j = JointBlock(np.array(mean.pos), np.array(mean.fwd), np.array(mean.up), 0 * mean.pos)
+    zeros = np.zeros((NUM_SAMPLES, 2))
+    style = np.zeros((NUM_SAMPLES, NUM_STYLES))
+    style[:, IDLE] = 1.0
+    poses = []
+    for _ in range(frames):
+        x = pack_input(InputFeatures(zeros, zeros + [0.0, 1.0], zeros, zeros[:, 0], style, j))
+        out = unpack_output(np.asarray(model.predict(x[None], clamp=SETTLE_CLAMP), np.float64)[0])
+        j = JointBlock(*(np.array(getattr(out.joints, k)) for k in ("pos", "fwd", "up", "vel")))
+        poses.append(j.pos)
+    return np.array(poses)
+
+
+def derive_rest(model) -> None:
+    """Fill ``model.meta["skeleton"]`` with ``rest_pose`` and ``bone_lengths`` derived
+    from the network (:func:`settle`), for a model that lacks them; logs one line."""
+    poses = settle(model)
+    lengths = np.median(bone_lengths(poses[-SETTLE_MEASURE:]), axis=0)
+    pose = canonical_pose(poses[-1])
+    skeleton = model.meta.setdefault("skeleton", {})
+    skeleton.setdefault("rest_pose", pose.tolist())
+    skeleton.setdefault("bone_lengths", lengths.tolist())
+    log.info(
+        "%s has no rest pose or bone lengths: derived from the network's settled idle "
+        "pose (re-export the model to store them)",
+        getattr(model, "source", "model"),
+    )
+
+
+def _require_network(model, what: str, argument: str) -> None:
+    """ValueError unless ``model`` has a network to derive ``what`` from."""
+    if not (hasattr(model, "predict") and hasattr(getattr(model, "net", None), "y_mean")):
+        raise ValueError(
+            f"{getattr(model, 'source', type(model).__name__)} has no {what} in its "
+            f"metadata and no network to derive them from: pass {argument}="
+        )
+
+
+def rest_pose(model) -> JointBlock:
     """The rest pose in its root frame: pos, fwd, up (27, 3), vel zero (see module doc)."""
-    path = Path(poses_dir if poses_dir is not None else dog_poses_dir()) / "Idle.npz"
-    if path.is_file():
-        p = canonical_pose(read_pose(path))
-    else:
-        mean = _mean_output_pose(model)
-        if mean is None:
-            raise FileNotFoundError(
-                f"{path}: no Idle pose, and the model has no mean pose: pass rest_pose="
-            )
-        log.warning("%s not found: the model's mean pose is the rest pose", path)
-        p = mean
+    p = _meta_array(model, "rest_pose", (NUM_JOINTS, 3))
+    if p is None:
+        _require_network(model, "rest pose", "rest_pose")
+        derive_rest(model)
+        p = _meta_array(model, "rest_pose", (NUM_JOINTS, 3))
     fwd, up = canonical_frames(p)
     return JointBlock(pos=p, fwd=fwd, up=up, vel=np.zeros_like(p))
 
 
-def rest_bone_lengths(model=None, poses_dir=None) -> np.ndarray | None:
-    """Rest bone lengths (27,) m (0 for the Hips), or None when no source has them."""
-    meta = getattr(model, "meta", None) or {}
-    lengths = (meta.get("skeleton") or {}).get("bone_lengths")
-    if lengths is not None:
-        arr = np.asarray(lengths, dtype=np.float64)
-        if arr.shape != (NUM_JOINTS,) or not np.isfinite(arr).all() or (arr < 0).any():
-            raise ValueError(
-                f"model meta skeleton.bone_lengths: expected 27 finite lengths >= 0, "
-                f"got shape {arr.shape}"
-            )
-        return arr
-    path = Path(poses_dir if poses_dir is not None else dog_poses_dir()) / "Idle.npz"
-    if path.is_file():
-        return bone_lengths(read_pose(path))
-    return None
+def rest_bone_lengths(model) -> np.ndarray:
+    """Rest bone lengths (27,) m (0 for the Hips): the model's, derived once when it has
+    none (see the module docstring)."""
+    lengths = _meta_array(model, "bone_lengths", (NUM_JOINTS,))
+    if lengths is None:
+        _require_network(model, "bone lengths", "bone_lengths")
+        derive_rest(model)
+        lengths = _meta_array(model, "bone_lengths", (NUM_JOINTS,))
+    return lengths
 
 
 def restore_bone_lengths(

@@ -16,6 +16,7 @@ writer writes atomically (temporary file in the same folder, then rename).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import zipfile
 from pathlib import Path
@@ -23,12 +24,21 @@ from pathlib import Path
 import numpy as np
 
 from mann.atomic import atomic_path, atomic_write_bytes
-from mann.layout import INPUT_SIZE, LAYOUT_VERSION, OUTPUT_SIZE
+from mann.layout import (
+    INPUT_SIZE,
+    LAYOUT_VERSION,
+    LAYOUT_VERSION_XZ_TURN,
+    OUTPUT_SIZE,
+    ROOT_TURN,
+    ROOT_Z,
+)
 from mann.network import GATING_HIDDEN, HIDDEN, NUM_EXPERTS
 from mann.skeleton import JOINT_NAMES, PARENTS
 
 MODEL_FORMAT = "mann-dog-model"
 META_KEY = "meta_json"
+
+log = logging.getLogger("mann")
 
 
 def _bin_shapes() -> dict[str, tuple[int, int]]:
@@ -149,7 +159,34 @@ def read_model_file(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dic
         if missing:
             raise ValueError(f"{path}: missing arrays: {', '.join(missing[:8])}")
         params = {n: _validate(n, _entry(npz, n, path), str(path)) for n in BIN_SHAPES}
-    return params, meta
+    return upgrade_layout(params, meta, str(path))
+
+
+def _swap_root_rows(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The 58 arrays with output rows 361 and 362 swapped wherever outputs are rows:
+    the last layer's weights and biases of every expert, Ymean and Ystd."""
+    out = dict(params)
+    rows = [ROOT_TURN, ROOT_Z]
+    for name in ["Ymean", "Ystd"] + [f"cp2_{k}{i}" for k in "ab" for i in range(NUM_EXPERTS)]:
+        a = params[name].copy()
+        a[rows] = a[rows[::-1]]
+        out[name] = a
+    return out
+
+
+def upgrade_layout(params: dict[str, np.ndarray], meta: dict, source: str):
+    """Arrays and metadata in the current layout version. Version 1 files stored the
+    root motion as (x, z, turn) at 360..362; the seed's (x, turn, z) order is an exact
+    permutation of the output rows (:func:`_swap_root_rows`), logged once."""
+    version = meta.get("layout_version", LAYOUT_VERSION)
+    if version == LAYOUT_VERSION:
+        return params, meta
+    log.info(
+        "%s: layout version %s (root motion x, z, turn) converted to version %s "
+        "(x, turn, z at 360..362, the reference's order)",
+        source, version, LAYOUT_VERSION,
+    )  # fmt: skip
+    return _swap_root_rows(params), {**meta, "layout_version": LAYOUT_VERSION}
 
 
 def _entry(npz, key: str, path: Path) -> np.ndarray:
@@ -168,7 +205,7 @@ def _parse_meta(path: Path, blob: np.ndarray) -> dict:
     if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
         raise ValueError(f"{path}: '{META_KEY}.format' should be '{MODEL_FORMAT}'")
     version = meta.get("layout_version")
-    if version != LAYOUT_VERSION:
+    if version not in (LAYOUT_VERSION, LAYOUT_VERSION_XZ_TURN):
         raise ValueError(
             f"{path}: layout_version {version!r}, but this program reads layout version "
             f"{LAYOUT_VERSION}: retrain or export the model with a matching version"
@@ -187,7 +224,7 @@ def read_weights(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict]:
         meta_file = path / "meta.json"
         if meta_file.is_file():
             meta.update(json.loads(meta_file.read_text()))
-        return read_bin_folder(path), meta
+        return upgrade_layout(read_bin_folder(path), meta, str(path))
     if not path.exists():
         raise FileNotFoundError(
             f"{path}: no such file or folder (expected a folder of 58 .bin files or a "

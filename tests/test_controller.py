@@ -10,10 +10,9 @@ import pytest
 from mann import quat
 from mann.clips import canonical_frames
 from mann.controller import ACTIONS, GAITS, Commands, Controller
-from mann.layout import NUM_FUTURE, JointBlock, OutputFeatures, pack_output
+from mann.layout import NUM_FUTURE, ROOT_TURN, ROOT_X, JointBlock, OutputFeatures, pack_output
 from mann.metrics import bone_length_error
 from mann.model import random_model
-from mann.pose import canonical_pose, rest_pose
 from mann.skeleton import MIRROR, NUM_JOINTS, bone_lengths
 
 
@@ -41,11 +40,13 @@ def _rest():
 
 
 class StillModel:
-    """Stand-in: always predicts the rest pose standing still (root motion ``delta``)."""
+    """Stand-in: always predicts the rest pose standing still, with root velocity
+    ``velocity`` (x, z) m/s and turn ``turn`` deg/s."""
 
-    def __init__(self, rest, delta=(0.0, 0.0, 0.0)):
+    def __init__(self, rest, velocity=(0.0, 0.0), turn=0.0):
         z = np.zeros((NUM_FUTURE, 2))
-        self.y = pack_output(OutputFeatures(z, z + [0, 1], z, rest, np.asarray(delta, float)))
+        out = OutputFeatures(z, z + [0, 1], z, rest, np.asarray(velocity, float), np.array(turn))
+        self.y = pack_output(out)
         self.calls = 0
 
     def predict(self, x, clamp=None, return_gating=False):
@@ -84,7 +85,7 @@ def random_commands(n, frames, seed=0):
 
 
 def test_state_shapes_follow_the_contract(model):
-    c = Controller(model, num_characters=3, rest_pose=_rest(), bone_lengths=None)
+    c = Controller(model, num_characters=3, rest_pose=_rest())
     c.step(Commands.idle(3))
     s = c.state
     for name, shape in {
@@ -139,7 +140,8 @@ def test_one_network_call_per_frame_for_all_characters():
 
 
 @pytest.mark.parametrize(
-    "value, index", [(np.nan, None), (np.inf, 3), (100.0, 362 - 2), (10.0, 36 + 12 * 10 + 1)]
+    "value, index",
+    [(np.nan, None), (np.inf, 3), (100.0, ROOT_X), (3000.0, ROOT_TURN), (10.0, 36 + 12 * 10 + 1)],
 )
 def test_bad_prediction_is_rejected_for_that_character_only(model, caplog, value, index):
     rest = _rest()
@@ -176,11 +178,11 @@ def test_thousand_random_frames_stay_finite_with_rest_bone_lengths(model):
     assert np.isfinite(c.state.traj_pos).all() and np.isfinite(c.state.forward).all()
 
 
-def test_bone_lengths_default_to_first_prediction_without_any_source(model):
-    c = Controller(model, num_characters=1, rest_pose=_rest(), bone_lengths=None)
-    c.bone_lengths = None  # as when neither meta nor the Idle pose has them
+def test_bone_lengths_default_to_the_given_rest_pose(model):
+    rest = _rest()
+    c = Controller(model, num_characters=1, rest_pose=rest)
+    assert np.array_equal(c.bone_lengths, bone_lengths(rest.pos))
     c.step(Commands.idle(1))
-    assert c.bone_lengths is not None and c.bone_lengths.shape == (27,)
     assert bone_length_error(c.state.raw_positions, c.bone_lengths) < 1e-6
 
 
@@ -197,7 +199,9 @@ def test_still_model_keeps_the_rest_pose_and_pins_paws():
 
 def test_forward_command_steers_the_future_and_root_moves_along_heading():
     rest = _rest()
-    c = Controller(StillModel(rest, delta=(0.0, 1.0, 30.0)), num_characters=1, rest_pose=rest)
+    c = Controller(
+        StillModel(rest, velocity=(0.0, 1.0), turn=30.0), num_characters=1, rest_pose=rest
+    )
     cmd = Commands.idle(1)
     cmd.move[:] = (0.0, 1.0)
     cmd.gait[:] = GAITS.index("trot")
@@ -218,12 +222,3 @@ def test_reset_one_character(model):
     c.reset(1)
     assert np.allclose(c.state.root_pos[1], c.start_pos[1]) and c.state.root_yaw[1] == 0
     assert not np.allclose(c.state.root_pos[0], c.start_pos[0])
-
-
-def test_rest_pose_from_the_dog_data_is_canonical(poses_dir):
-    r = rest_pose(None, poses_dir)
-    p = r.pos
-    assert p[16, 0] > p[20, 0] and p[5, 2] > 0.3  # Left on +X, head towards +Z
-    assert np.allclose(p[0, ::2], 0) and 0.4 < p[0, 1] < 0.5
-    assert np.allclose(np.linalg.norm(r.fwd, axis=-1), 1)
-    assert np.allclose(canonical_pose(p * [-1, 1, 1]), p)

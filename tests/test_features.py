@@ -90,10 +90,10 @@ def test_one_frame_against_the_clip(clips):
     # Output: pose of frame t = next row's input pose; root motion = the Hips' step.
     np.testing.assert_allclose(unpack_input(x[i + 1]).joints.pos, fo.joints.pos, atol=1e-6)
     step = np.linalg.norm(hips[t + 1] - hips[t]) * 60
-    assert np.linalg.norm(fo.root_delta[:2]) == pytest.approx(step, abs=1e-4)
+    assert np.linalg.norm(fo.root_velocity) == pytest.approx(step, abs=1e-4)
     np.testing.assert_allclose(fo.traj_pos[0], 0, atol=1e-7)
     # Turns add up: the facing of sample 7 (10 frames on) is the sum of 10 turns.
-    turns = unpack_output(y[i : i + 10]).root_delta[:, 2].sum() / 60
+    turns = unpack_output(y[i : i + 10]).root_turn.sum() / 60
     facing = np.degrees(np.arctan2(fi.traj_dir[7, 0], fi.traj_dir[7, 1]))
     assert facing == pytest.approx(turns, abs=1e-3)
 
@@ -115,11 +115,15 @@ def test_turn_and_motion_signs(clips):
     )  # fmt: skip
     _, y0, _, labels = _features(clip)
     _, y, _ = clip_features(c2, labels)
-    base, delta = unpack_output(y0).root_delta, unpack_output(y).root_delta
+    base, moved_out = unpack_output(y0), unpack_output(y)
     # + turn: +Z towards +X (yaw grows); forward motion is +z in the root's axes.
-    assert np.median(delta[:, 2] - base[:, 2]) == pytest.approx(30.0, abs=0.5)
-    assert np.median(delta[:, 1] - base[:, 1]) == pytest.approx(0.5, abs=0.03)
-    assert abs(np.median(delta[:, 0] - base[:, 0])) < 0.1
+    assert np.median(moved_out.root_turn - base.root_turn) == pytest.approx(30.0, abs=0.5)
+    dv = moved_out.root_velocity - base.root_velocity
+    assert np.median(dv[:, 1]) == pytest.approx(0.5, abs=0.03)
+    assert abs(np.median(dv[:, 0])) < 0.1
+    # ... and in the seed's order in Y: x at 360, turn at 361, z at 362.
+    assert np.median(y[:, 361] - y0[:, 361]) == pytest.approx(30.0, abs=0.5)
+    assert np.median(y[:, 362] - y0[:, 362]) == pytest.approx(0.5, abs=0.03)
 
 
 def test_mirrored_clip_gives_mirrored_features(clips):

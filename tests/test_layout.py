@@ -30,7 +30,8 @@ def random_output(rng, batch=()):
         traj_dir=rng.normal(size=(*batch, 6, 2)).astype(f32),
         traj_vel=rng.normal(size=(*batch, 6, 2)).astype(f32),
         joints=random_joints(rng, batch),
-        root_delta=rng.normal(size=(*batch, 3)).astype(f32),
+        root_velocity=rng.normal(size=(*batch, 2)).astype(f32),
+        root_turn=rng.normal(size=batch).astype(f32),
     )
 
 
@@ -70,7 +71,7 @@ def test_output_round_trip_is_exact(batch):
     y = L.pack_output(f)
     assert y.shape == (*batch, 363) and y.dtype == np.float32
     g = L.unpack_output(y)
-    for name in ("traj_pos", "traj_dir", "traj_vel", "root_delta"):
+    for name in ("traj_pos", "traj_dir", "traj_vel", "root_velocity", "root_turn"):
         np.testing.assert_array_equal(getattr(g, name), getattr(f, name), err_msg=name)
     for name in ("pos", "fwd", "up", "vel"):
         np.testing.assert_array_equal(getattr(g.joints, name), getattr(f.joints, name))
@@ -86,9 +87,22 @@ def test_unpack_returns_views_into_the_vector():
     assert x[L.joint_in_index(PAWS[0], "vel") + 1] == -1.0
     y = np.zeros((2, 363), np.float32)
     g = L.unpack_output(y)
-    g.root_delta[1] = [1.0, 2.0, 3.0]
-    np.testing.assert_array_equal(y[1, 360:], [1.0, 2.0, 3.0])
+    g.root_turn[1] = 2.0
+    assert y[1, 361] == 2.0
     assert np.shares_memory(g.joints.pos, y)
+
+
+def test_root_motion_is_in_the_seeds_order_x_angle_z():
+    """The reference reads translation (Y[360], 0, Y[362]) and angle Y[361]."""
+    assert (L.ROOT_X, L.ROOT_TURN, L.ROOT_Z) == (360, 361, 362)
+    z6 = np.zeros((6, 2), np.float32)
+    joints = L.JointBlock(*(np.zeros((27, 3), np.float32) for _ in range(4)))
+    f = L.OutputFeatures(z6, z6, z6, joints, np.array([0.25, 1.5], np.float32), np.float32(-40))
+    y = L.pack_output(f)
+    np.testing.assert_array_equal(y[360:], [0.25, -40.0, 1.5])
+    g = L.unpack_output(y)
+    np.testing.assert_array_equal(g.root_velocity, [0.25, 1.5])
+    assert g.root_turn == -40.0
 
 
 @pytest.mark.parametrize("size", [0, 479, 481, 363])
@@ -122,8 +136,12 @@ def test_pack_with_wrongly_shaped_parts_raises():
     with pytest.raises(ValueError, match="joint fwd"):
         L.pack_input(f)
     g = random_output(rng)
-    g.root_delta = np.zeros(2, np.float32)
-    with pytest.raises(ValueError, match="root_delta"):
+    g.root_velocity = np.zeros(3, np.float32)
+    with pytest.raises(ValueError, match="root_velocity"):
+        L.pack_output(g)
+    g = random_output(rng)
+    g.root_turn = np.zeros(2, np.float32)
+    with pytest.raises(ValueError, match="root_turn"):
         L.pack_output(g)
     g = random_output(rng)
     g.traj_pos = np.zeros((12, 2), np.float32)  # the input's 12 samples, not the output's 6
@@ -139,7 +157,7 @@ def test_names_have_the_right_lengths_and_are_unique():
     assert inp[156] == "Hips.posx" and inp[-1] == "Tail1Site.velz"
     assert out[0] == "traj6.px" and out[35] == "traj11.vz"
     assert out[36] == "Hips.posx" and out[359] == "Tail1Site.velz"
-    assert out[360:] == ["root.vx", "root.vz", "root.turn"]
+    assert out[360:] == ["root.vx", "root.turn", "root.vz"]
     # the joint block is named the same in the input and the output
     assert inp[156:] == out[36:360]
 
@@ -184,7 +202,9 @@ def test_unpack_agrees_with_the_names():
         assert out_names[int(g.traj_pos[k, 0])] == f"traj{6 + k}.px"
         assert out_names[int(g.traj_dir[k, 1])] == f"traj{6 + k}.dz"
         assert out_names[int(g.traj_vel[k, 0])] == f"traj{6 + k}.vx"
-    assert [out_names[int(i)] for i in g.root_delta] == ["root.vx", "root.vz", "root.turn"]
+    assert [out_names[int(i)] for i in g.root_velocity] == ["root.vx", "root.vz"]
+    assert out_names[int(g.root_turn)] == "root.turn"
+    assert out_names[360:] == ["root.vx", "root.turn", "root.vz"]
     assert out_names[int(g.joints.up[5, 2])] == f"{JOINT_NAMES[5]}.upz"
 
 

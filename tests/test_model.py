@@ -57,6 +57,6 @@ def test_default_model_loads_when_shipped():
     if not DEFAULT_MODEL.exists():
         pytest.skip(f"{DEFAULT_MODEL} not shipped yet")
     m = load_model(device="cpu")
-    assert m.meta["layout_version"] == 1
+    assert m.meta["layout_version"] == 2
     y = m.predict(np.tile(m.x_mean, (2, 1)))
     assert y.shape == (2, 363) and np.isfinite(y).all()

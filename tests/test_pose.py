@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pytest
 
+from mann.model import load_model
 from mann.pose import (
     ANCESTORS,
     bone_directions,
     canonical_pose,
-    read_pose,
     rest_bone_lengths,
+    rest_pose,
     restore_bone_lengths,
 )
-from mann.skeleton import PARENTS, bone_lengths
+from mann.skeleton import JOINT_INDEX, PARENTS, PAWS, bone_lengths
 
 
 def test_ancestor_matrix_walks_to_the_hips():
@@ -53,7 +56,7 @@ def test_canonical_pose_turns_and_unmirrors():
     assert (q[16, 0] > q[20, 0]) and np.allclose(canonical_pose(q * [-1, 1, 1]), q)
 
 
-def test_rest_bone_lengths_from_meta_and_data(poses_dir):
+def test_rest_bone_lengths_from_meta():
     class M:
         meta = {"skeleton": {"bone_lengths": [0.1] * 27}}
 
@@ -61,6 +64,33 @@ def test_rest_bone_lengths_from_meta_and_data(poses_dir):
     M.meta = {"skeleton": {"bone_lengths": [0.1] * 5}}
     with pytest.raises(ValueError, match="bone_lengths"):
         rest_bone_lengths(M())
-    idle = bone_lengths(read_pose(poses_dir / "Idle.npz"))
-    assert np.allclose(rest_bone_lengths(None, poses_dir), idle) and idle[0] == 0
-    assert rest_bone_lengths(None, poses_dir / "missing") is None
+    M.meta = {}
+    with pytest.raises(ValueError, match="no bone lengths .* pass bone_lengths="):
+        rest_bone_lengths(M())
+
+
+def test_the_default_model_carries_its_rest_pose_and_bone_lengths():
+    model = load_model(device="cpu")
+    rest = rest_pose(model)
+    lengths = rest_bone_lengths(model)
+    assert np.allclose(bone_lengths(rest.pos), lengths, atol=1e-9)
+    assert np.allclose(rest.pos[0, ::2], 0) and 0.4 < rest.pos[0, 1] < 0.5
+    assert rest.pos[JOINT_INDEX["LeftUpLeg"], 0] > rest.pos[JOINT_INDEX["RightUpLeg"], 0]
+    assert (rest.pos[list(PAWS), 1] < 0.03).all()  # standing: every paw on the ground
+
+
+def test_a_model_without_rest_pose_derives_one_once_from_its_network(caplog):
+    model = load_model(device="cpu")
+    stored = rest_pose(model).pos
+    stored_lengths = rest_bone_lengths(model)
+    del model.meta["skeleton"]["rest_pose"], model.meta["skeleton"]["bone_lengths"]
+    with caplog.at_level(logging.INFO, logger="mann"):
+        derived = rest_pose(model).pos
+        lengths = rest_bone_lengths(model)
+        rest_pose(model)
+    assert caplog.text.count("derived from the network") == 1
+    assert (derived[list(PAWS), 1] < 0.04).all()  # it stands: paws near the ground
+    long = stored_lengths > 0.05
+    rel = np.abs(lengths[long] - stored_lengths[long]) / stored_lengths[long]
+    assert rel.max() < 0.1  # the default model: HeadSite 8 % short, every other bone < 4 %
+    assert np.abs(derived[0] - stored[0]).max() < 0.05  # hips at the same height

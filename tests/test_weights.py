@@ -1,6 +1,7 @@
 """Weight files: .bin folder and model file round trips, and every bad input."""
 
 import json
+import logging
 
 import numpy as np
 import pytest
@@ -43,7 +44,7 @@ def test_model_file_round_trip(params, tmp_path):
     path = tmp_path / "m.npz"
     save_model_file(path, params, {"training": {"epochs": 3}})
     back, meta = read_model_file(path)
-    assert meta["training"] == {"epochs": 3} and meta["layout_version"] == 1
+    assert meta["training"] == {"epochs": 3} and meta["layout_version"] == 2
     assert len(meta["skeleton"]["joint_names"]) == 27
     for name, arr in params.items():
         assert np.array_equal(back[name], arr), name
@@ -99,9 +100,25 @@ def _rewrite_meta(path, out, **changes):
 
 def test_other_layout_version_is_rejected(params, tmp_path):
     save_model_file(tmp_path / "m.npz", params, {})
-    _rewrite_meta(tmp_path / "m.npz", tmp_path / "v2.npz", layout_version=2)
-    with pytest.raises(ValueError, match=r"v2\.npz.*layout_version 2.*version 1"):
-        read_model_file(tmp_path / "v2.npz")
+    _rewrite_meta(tmp_path / "m.npz", tmp_path / "v9.npz", layout_version=9)
+    with pytest.raises(ValueError, match=r"v9\.npz.*layout_version 9.*version 2"):
+        read_model_file(tmp_path / "v9.npz")
+
+
+def test_layout_version_1_is_converted_on_load(params, tmp_path, caplog):
+    """Version 1 stored (x, z, turn) at 360..362: rows 361 and 362 of every array with
+    output rows are swapped on load, and the conversion is logged once."""
+    save_model_file(tmp_path / "m.npz", params, {})
+    _rewrite_meta(tmp_path / "m.npz", tmp_path / "v1.npz", layout_version=1)
+    with caplog.at_level(logging.INFO, logger="mann"):
+        got, meta = read_model_file(tmp_path / "v1.npz")
+    assert meta["layout_version"] == 2
+    assert caplog.text.count("converted") == 1
+    for name in ["Ymean", "Ystd"] + [f"cp2_{k}{i}" for k in "ab" for i in range(8)]:
+        np.testing.assert_array_equal(got[name][[360, 361, 362]], params[name][[360, 362, 361]])
+        np.testing.assert_array_equal(got[name][:360], params[name][:360])
+    for name in ("Xmean", "cp0_a3", "cp1_b2", "wc0_w"):
+        np.testing.assert_array_equal(got[name], params[name])
 
 
 def test_model_file_with_bad_array_is_rejected(params, tmp_path):
