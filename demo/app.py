@@ -17,7 +17,7 @@ import pygame
 
 from demo import camera as cam_math
 from demo import window
-from demo.input import (
+from demo.input.mapping import (
     GAMEPAD_LEGEND,
     KEYBOARD_LEGEND,
     Intent,
@@ -120,7 +120,7 @@ class App:
         self.gamepads = None
         self.frame_cap = pygame.time.Clock()
         if not self.headless:
-            from demo.gamepad import Gamepads
+            from demo.input.gamepad import Gamepads
 
             self.gamepads = Gamepads()
 

@@ -36,7 +36,7 @@ def load(weights: str | None, device: str | None):
         from mann import load_model
     except ImportError:
         try:
-            from mann.model import load_model
+            from mann.nn.model import load_model
         except ImportError as e:
             raise DemoError(
                 f"the network code is not available ({e}): mann/model.py is missing; "

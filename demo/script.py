@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from demo.errors import DemoError
-from demo.input import Intent
+from demo.input.mapping import Intent
 
 GAIT_NAMES = ("walk", "pace", "trot", "canter")
 ACTION_NAMES = ("none", "jump", "sit", "stand", "lie")

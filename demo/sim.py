@@ -1,7 +1,7 @@
 """The simulated world of the demo: the batched controller, who commands whom, the
 contact history. Advances only in fixed steps; never calls GL.
 
-The controller comes from ``mann.controller`` (imported lazily by :func:`load_backend`)
+The controller comes from ``mann.control.controller`` (imported lazily by :func:`load_backend`)
 or, in tests, from any object with the same names (:class:`Backend`).
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from demo.errors import DemoError
-from demo.input import Intent
+from demo.input.mapping import Intent
 from demo.script import ScriptEvent, intent_at
 from demo.wander import wander
 
@@ -25,7 +25,7 @@ CONTACT_HISTORY = 180  # steps kept for the footfall timeline (3 s)
 
 @dataclass(frozen=True)
 class Backend:
-    """What the demo takes from mann.controller (the binding contract)."""
+    """What the demo takes from mann.control.controller (the binding contract)."""
 
     Controller: Any
     Commands: Any
@@ -34,9 +34,9 @@ class Backend:
 
 
 def load_backend() -> Backend:
-    """mann.controller's classes; DemoError when the library lacks them."""
+    """mann.control.controller's classes; DemoError when the library lacks them."""
     try:
-        from mann.controller import ACTIONS, GAITS, Commands, Controller
+        from mann.control.controller import ACTIONS, GAITS, Commands, Controller
     except ImportError as e:
         raise DemoError(
             f"the controller is not available ({e}): mann/controller.py is missing or "

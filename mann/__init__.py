@@ -3,6 +3,6 @@
 Public entry point: :func:`load_model`. This package never imports pygame or OpenGL.
 """
 
-from mann.model import Model, load_model
+from mann.nn.model import Model, load_model
 
 __all__ = ["Model", "load_model"]

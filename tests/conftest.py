@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from mann.paths import dog_clips_dir, dog_poses_dir
+from mann.core.paths import dog_clips_dir, dog_poses_dir
 
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 

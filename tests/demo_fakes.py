@@ -1,4 +1,4 @@
-"""A stand-in for mann.controller for the demo's tests (same names and state fields
+"""A stand-in for mann.control.controller for the demo's tests (same names and state fields
 as the binding contract in notes/controller_api.md): it walks a fixed skeleton pose
 with a simple leg swing, so the demo can be tested before, and without, the trained
 network. :func:`backend_and_model` picks the real controller when it exists.
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from demo.sim import Backend
-from mann import quat
-from mann.paths import DEFAULT_MODEL, dog_poses_dir
-from mann.skeleton import LEGS, NUM_JOINTS
+from mann.characters import DOG
+from mann.core import quat
+from mann.core.paths import DEFAULT_MODEL, dog_poses_dir
 
 GAITS = ("walk", "pace", "trot", "canter")
 ACTIONS = ("none", "jump", "sit", "stand", "lie")
@@ -109,7 +109,7 @@ class FakeController:
     def _pose(self, amp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         p = np.repeat(self.pose[None], self.n, axis=0)
         contacts = np.ones((self.n, 4), bool)
-        for leg, chain in enumerate(LEGS):
+        for leg, chain in enumerate(DOG.legs):
             s = np.sin(self.phase + LEG_PHASE[leg])
             for depth, j in enumerate(chain[1:], start=1):
                 p[:, j, 2] += amp * 0.08 * depth / 3 * np.cos(self.phase + LEG_PHASE[leg])
@@ -133,8 +133,8 @@ class FakeController:
         prev = getattr(self, "state", None)
         velocities = np.zeros_like(world) if prev is None else (world - prev.positions) * 60.0
         return ControllerState(
-            positions=world, forward=np.repeat(facing[:, None], NUM_JOINTS, 1),
-            up=np.tile([0.0, 1.0, 0.0], (n, NUM_JOINTS, 1)), velocities=velocities,
+            positions=world, forward=np.repeat(facing[:, None], DOG.num_joints, 1),
+            up=np.tile([0.0, 1.0, 0.0], (n, DOG.num_joints, 1)), velocities=velocities,
             root_pos=self.root.copy(), root_yaw=self.yaw.copy(), traj_pos=traj,
             traj_dir=np.repeat(facing[:, None], 111, 1),
             traj_style=np.repeat(styles[:, None], 111, 1),
@@ -161,7 +161,7 @@ def fake_backend() -> Backend:
 
 
 def backend_and_model():
-    """(backend, model, is_real): mann.controller with the default model when both
+    """(backend, model, is_real): mann.control.controller with the default model when both
     exist, else the fake controller."""
     try:
         from demo.sim import load_backend

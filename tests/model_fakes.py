@@ -4,7 +4,7 @@ compare formulations (zero biases and identity normalisation would hide mistakes
 import numpy as np
 import torch
 
-from mann.model import Model, random_model
+from mann.nn.model import Model, random_model
 
 
 def textured_model(seed: int, bias_scale: float = 1.0) -> Model:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from demo.render import geometry as g
-from mann import quat
-from mann.skeleton import HEAD, HEAD_SITE, PAWS
+from mann.characters import DOG
+from mann.core import quat
 
 TRAJ_POINT_STRIDE = 2  # draw every 2nd of the 111 trajectory points
 TRAJ_TICK_STRIDE = 10  # a direction tick every 10 points (1/6 s)
@@ -56,9 +56,9 @@ def _empty() -> g.Instances:
 def head_frame(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unit vectors (N, 3) along the head (to HeadSite), to the skeleton's Left* side
     and up, from poses p (N, 27, 3)."""
-    a = p[:, HEAD_SITE] - p[:, HEAD]
+    a = p[:, DOG.head_site] - p[:, DOG.head]
     a = quat.unit(a)
-    left = p[:, 7] - p[:, 12]  # LeftArm - RightArm
+    left = p[:, DOG.shoulder_left] - p[:, DOG.shoulder_right]
     left = quat.unit(left - np.sum(left * a, axis=-1, keepdims=True) * a)
     up = np.cross(a, left)
     up *= np.sign(up[:, 1:2] + 1e-9)  # keep it pointing skywards whatever the rig
@@ -79,7 +79,7 @@ def dog_parts(
         np.tile(side[g.BONE_CHILDREN], (n, 1)),
     )
     a, left, up = head_frame(p)
-    head = p[:, HEAD]
+    head = p[:, DOG.head]
     ears0, ears1, ear_col = [], [], []
     for s, col in ((1.0, g.LEFT_COLOUR), (-1.0, g.RIGHT_COLOUR)):
         base = head + 0.035 * up + s * 0.03 * left - 0.01 * a
@@ -90,8 +90,10 @@ def dog_parts(
         np.concatenate(ears0), np.concatenate(ears1), 0.017, np.concatenate(ear_col)
     )
     jcol = np.tile(side * np.array([0.8, 0.8, 0.8, 1.0], np.float32), (n, 1, 1))
-    jcol[:, HEAD_SITE] = g.DARK_COLOUR
-    jcol[:, list(PAWS)] = np.where(contacts[..., None], g.CONTACT_COLOUR, jcol[:, list(PAWS)])
+    jcol[:, DOG.head_site] = g.DARK_COLOUR
+    jcol[:, list(DOG.paws)] = np.where(
+        contacts[..., None], g.CONTACT_COLOUR, jcol[:, list(DOG.paws)]
+    )
     m = len(joint_dogs)
     joints = g.sphere_instances(
         p[joint_dogs].reshape(-1, 3), np.tile(g.JOINT_RADIUS, m), jcol[joint_dogs].reshape(-1, 4)
@@ -103,7 +105,7 @@ def dog_parts(
 
 def contact_discs(p: np.ndarray, contacts: np.ndarray) -> g.Instances:
     """Green marks on the ground under the paws in contact."""
-    paws = p[:, list(PAWS)][contacts]
+    paws = p[:, list(DOG.paws)][contacts]
     at = paws * np.array([1.0, 0.0, 1.0]) + np.array([0.0, 0.004, 0.0])
     return g.disc_instances(at, CONTACT_DISC_RADIUS, 0.004, g.CONTACT_COLOUR)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mann.skeleton import LEFT_JOINTS, MIRROR, NUM_JOINTS, PARENTS, RIGHT_JOINTS
+from mann.characters import DOG
 
 ARROW_HEAD_LENGTH = 4.0  # arrow head length, in shaft radii
 ARROW_HEAD_RADIUS = 2.2
@@ -214,9 +214,9 @@ def planar_shadow_matrix(light_dir, plane_y: float = 0.0) -> np.ndarray:
 
 def joint_side_colours() -> np.ndarray:
     """(27, 4) colour of each joint: left side, right side or centre."""
-    c = np.tile(np.array(CENTRE_COLOUR, np.float32), (NUM_JOINTS, 1))
-    c[list(LEFT_JOINTS)] = LEFT_COLOUR
-    c[list(RIGHT_JOINTS)] = RIGHT_COLOUR
+    c = np.tile(np.array(CENTRE_COLOUR, np.float32), (DOG.num_joints, 1))
+    c[list(DOG.side_joints("Left"))] = LEFT_COLOUR
+    c[list(DOG.side_joints("Right"))] = RIGHT_COLOUR
     return c
 
 
@@ -227,11 +227,11 @@ _BONE_RADIUS = {
     16: 0.055, 17: 0.045, 18: 0.026, 19: 0.02,
     24: 0.028, 25: 0.022, 26: 0.016,
 }  # fmt: skip
-BONE_CHILDREN = np.arange(1, NUM_JOINTS)
-BONE_PARENTS = np.array(PARENTS)[1:]
+BONE_CHILDREN = np.arange(1, DOG.num_joints)
+BONE_PARENTS = np.array(DOG.parents)[1:]
 # Right-side bones take the radius of their left twin.
-BONE_RADIUS = np.array([_BONE_RADIUS[min(j, MIRROR[j])] for j in BONE_CHILDREN], np.float32)
-JOINT_RADIUS = np.full(NUM_JOINTS, 0.018, np.float32)
+BONE_RADIUS = np.array([_BONE_RADIUS[min(j, DOG.mirror[j])] for j in BONE_CHILDREN], np.float32)
+JOINT_RADIUS = np.full(DOG.num_joints, 0.018, np.float32)
 JOINT_RADIUS[[8, 9, 13, 14, 17, 18, 21, 22]] = 0.03  # elbows, wrists, knees, hocks
-JOINT_RADIUS[[10, 15, 19, 23]] = 0.026  # paws
+JOINT_RADIUS[list(DOG.paws)] = 0.026
 JOINT_RADIUS[[5]] = 0.03  # nose tip

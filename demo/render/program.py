@@ -6,12 +6,11 @@ the driver's log when a stage fails to compile or the program fails to link.
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 from OpenGL import GL
-
-from mann.paths import SHADERS_DIR
 
 # Program name -> (vertex shader, fragment shader), files in shaders/.
 PROGRAMS: dict[str, tuple[str, str]] = {
@@ -20,6 +19,11 @@ PROGRAMS: dict[str, tuple[str, str]] = {
     "ground": ("ground.vert", "ground.frag"),
     "overlay": ("overlay.vert", "overlay.frag"),
 }
+
+
+def shaders_path() -> Path:
+    """The folder of the shipped shaders (package data of ``demo.shaders``)."""
+    return Path(str(resources.files("demo.shaders")))
 
 
 class ShaderError(RuntimeError):
@@ -110,9 +114,10 @@ class Program:
 
 def load_program(name: str, shaders_dir: Path | None = None) -> Program:
     """Compile and link program ``name`` of PROGRAMS from ``shaders_dir`` (default
-    the repository's shaders/). Needs a current GL context."""
+    the package ``demo.shaders``: the repository's shaders/). Needs a current GL
+    context."""
     if name not in PROGRAMS:
         raise ShaderError(f"unknown program {name!r} (known: {', '.join(PROGRAMS)})")
-    d = Path(shaders_dir) if shaders_dir else SHADERS_DIR
+    d = Path(shaders_dir) if shaders_dir else shaders_path()
     vert, frag = PROGRAMS[name]
     return Program(name, d / vert, d / frag)

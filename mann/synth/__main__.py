@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from mann.layout import STYLE_NAMES
+from mann.features.layout import STYLE_NAMES
 from mann.synth.body import load_body
 from mann.synth.gaits import GAIT_NAMES
 from mann.synth.generate import generate, save_synth

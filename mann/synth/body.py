@@ -18,10 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from mann import quat
-from mann.paths import dog_clips_dir, dog_poses_dir
-from mann.pose import canonical_pose, read_pose
-from mann.skeleton import JOINT_INDEX, NUM_JOINTS, PARENTS, PAWS, bone_lengths, check_names
+from mann.characters import DOG
+from mann.core import quat
+from mann.core.paths import dog_poses_dir
+from mann.features.root import canonical_pose
+from mann.motion.io.pose import read_pose
+from mann.synth.real import real_positions
 
 KEY_POSES: tuple[str, ...] = (
     "Idle", "Walk", "Pace", "Trot", "Canter", "Jump", "Sit", "Stand", "Lie",
@@ -31,8 +33,7 @@ LOCOMOTION_POSES: tuple[str, ...] = ("Walk", "Pace", "Trot", "Canter")  # gait o
 # its hind paws, the Jump pose on none.
 _GROUND = {"Stand": (False, False, True, True), "Jump": (False,) * 4}
 
-_J = JOINT_INDEX
-_PARENT = np.maximum(np.array(PARENTS), 0)
+_PARENT = np.maximum(np.array(DOG.parents), 0)
 # Paw contact: a paw this low (m) and this slow (m/s) in the real data is on the ground.
 _STILL_HEIGHT = 0.04
 _STILL_SPEED = 0.1
@@ -40,9 +41,9 @@ _STILL_SPEED = 0.1
 
 def _descendants() -> tuple[tuple[int, ...], ...]:
     """For each joint: itself and every joint below it (the joint order is topological)."""
-    out = [[j] for j in range(NUM_JOINTS)]
-    for j in range(NUM_JOINTS - 1, 0, -1):
-        out[PARENTS[j]].extend(out[j])
+    out = [[j] for j in range(DOG.num_joints)]
+    for j in range(DOG.num_joints - 1, 0, -1):
+        out[DOG.parents[j]].extend(out[j])
     return tuple(tuple(sorted(d)) for d in out)
 
 
@@ -95,8 +96,8 @@ def group_frame(rel: np.ndarray, group: str) -> np.ndarray:
     """Frame (..., 3, 3) (columns x, y, z) of a rigid group from joint positions relative
     to the group's joint, (..., 27, 3)."""
     g = RIGID[group]
-    x = quat.unit(np.mean([rel[..., _J[n], :] for n in g["x"]], axis=0))
-    lat = rel[..., _J[g["lr"][0]], :] - rel[..., _J[g["lr"][1]], :]
+    x = quat.unit(np.mean([rel[..., DOG.index(n), :] for n in g["x"]], axis=0))
+    lat = rel[..., DOG.index(g["lr"][0]), :] - rel[..., DOG.index(g["lr"][1]), :]
     z = quat.unit(lat - np.sum(lat * x, axis=-1, keepdims=True) * x)
     return np.stack([x, np.cross(z, x), z], axis=-1)
 
@@ -104,14 +105,14 @@ def group_frame(rel: np.ndarray, group: str) -> np.ndarray:
 def rigid_offsets(positions: np.ndarray) -> np.ndarray:
     """(27, 3): mean direction of each rigid child in its group's frame over poses
     (N, 27, 3)."""
-    out = np.zeros((NUM_JOINTS, 3))
+    out = np.zeros((DOG.num_joints, 3))
     for group, g in RIGID.items():
-        j = _J[group]
+        j = DOG.index(group)
         rel = positions - positions[:, j : j + 1]
         frame = group_frame(rel, group)
         for child in g["children"]:
-            d = quat.unit(rel[:, _J[child]])
-            out[_J[child]] = quat.unit(np.einsum("nji,nj->i", frame, d))
+            d = quat.unit(rel[:, DOG.index(child)])
+            out[DOG.index(child)] = quat.unit(np.einsum("nji,nj->i", frame, d))
     return out
 
 
@@ -123,7 +124,7 @@ def rigidify(dirs: np.ndarray, lengths: np.ndarray, rigid: np.ndarray) -> np.nda
         rel = dirs * lengths[:, None]  # children of the group, relative to the group joint
         frame = group_frame(rel, group)
         for child in g["children"]:
-            c = _J[child]
+            c = DOG.index(child)
             dirs[..., c, :] = np.einsum("...ij,j->...i", frame, rigid[c])
     return dirs
 
@@ -132,8 +133,8 @@ def bone_dirs(positions: np.ndarray) -> np.ndarray:
     """Unit bone directions (..., 27, 3) of positions (..., 27, 3); Hips and Spine rows
     take Spine1's direction (their bones have no length)."""
     d = quat.unit(positions - positions[..., _PARENT, :])
-    d[..., 0, :] = d[..., 2, :]
-    d[..., 1, :] = d[..., 2, :]
+    d[..., DOG.hips, :] = d[..., DOG.spine, :]
+    d[..., DOG.index("Spine"), :] = d[..., DOG.spine, :]
     return d
 
 
@@ -141,9 +142,9 @@ def fk(hips: np.ndarray, dirs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Positions (..., 27, 3) from the Hips position (..., 3) and bone directions
     (..., 27, 3) with bone lengths (27,)."""
     p = np.empty(dirs.shape, dtype=np.float64)
-    p[..., 0, :] = hips
-    for j in range(1, NUM_JOINTS):
-        p[..., j, :] = p[..., PARENTS[j], :] + lengths[j] * dirs[..., j, :]
+    p[..., DOG.hips, :] = hips
+    for j in range(1, DOG.num_joints):
+        p[..., j, :] = p[..., DOG.parents[j], :] + lengths[j] * dirs[..., j, :]
     return p
 
 
@@ -151,32 +152,15 @@ def key_pose(name: str, positions: np.ndarray) -> KeyPose:
     """A KeyPose from the raw positions (27, 3) of a pose file."""
     p = canonical_pose(positions)
     return KeyPose(
-        name=name, hips=p[0].copy(), dirs=bone_dirs(p), ground=_GROUND.get(name, (True,) * 4)
+        name=name, hips=p[DOG.hips].copy(), dirs=bone_dirs(p), ground=_GROUND.get(name, (True,) * 4)
     )
-
-
-def unmirrored(positions: np.ndarray) -> np.ndarray:
-    """Poses (N, 27, 3) of a clip with its Left* on the dog's left: a clip whose Left*
-    joints lie on the dog's right (the mirrored rig) has its world x negated."""
-    p = positions
-    left = p[:, _J["LeftUpLeg"]] - p[:, _J["RightUpLeg"]]
-    fwd = np.cross(left, [0.0, 1.0, 0.0])
-    if np.sum(fwd * (p[:, _J["Neck"]] - p[:, 0])) < 0:
-        return p * np.array([-1.0, 1.0, 1.0])
-    return p
 
 
 def data_bone_lengths(clips_dir=None) -> np.ndarray:
     """Mean bone lengths (27,) m over every frame of the real clips."""
-    files = sorted(Path(clips_dir or dog_clips_dir()).glob("*.npz"))
-    if not files:
-        raise FileNotFoundError(f"{clips_dir or dog_clips_dir()}: no dog clips (.npz) found")
-    total, count = np.zeros(NUM_JOINTS), 0
-    for f in files:
-        with np.load(f) as data:
-            check_names(data["bone_names"], f"{f}: bone_names")
-            p = np.asarray(data["positions"], dtype=np.float64)
-        total += bone_lengths(p).sum(axis=0)
+    total, count = np.zeros(DOG.num_joints), 0
+    for p in real_positions(clips_dir):
+        total += DOG.bone_lengths(p).sum(axis=0)
         count += len(p)
     return total / count
 
@@ -184,16 +168,14 @@ def data_bone_lengths(clips_dir=None) -> np.ndarray:
 def data_paw_ground(clips_dir=None) -> tuple[np.ndarray, np.ndarray]:
     """Median height (4,) m of each paw joint while it rests on the ground in the clips,
     and a sample of real poses (every 10th frame, (N, 27, 3))."""
-    heights = [[] for _ in PAWS]
+    heights = [[] for _ in DOG.paws]
     sample = []
-    for f in sorted(Path(clips_dir or dog_clips_dir()).glob("*.npz")):
-        with np.load(f) as data:
-            p = np.asarray(data["positions"], dtype=np.float64)
-        sample.append(unmirrored(p[::10]))
-        p = p[:, list(PAWS)]
+    for p in real_positions(clips_dir):
+        sample.append(p[::10])
+        p = p[:, list(DOG.paws)]
         speed = np.linalg.norm(np.gradient(p[..., [0, 2]], axis=0), axis=-1) * 60.0
         still = (p[..., 1] < _STILL_HEIGHT) & (speed < _STILL_SPEED)
-        for k in range(len(PAWS)):
+        for k in range(len(DOG.paws)):
             heights[k].append(p[still[:, k], k, 1])
     out = np.array([np.median(np.concatenate(h)) for h in heights])
     # Left and right paws are alike: average each pair so the body is symmetric.
@@ -208,8 +190,8 @@ def level(pose: KeyPose, lengths: np.ndarray, paw_ground: np.ndarray) -> KeyPose
     if not ground.any():
         return pose
     p = fk(pose.hips, pose.dirs, lengths)
-    dy = float(np.mean(paw_ground[ground] - p[list(PAWS)][ground, 1]))
-    dy = max(dy, -float(np.delete(p[:, 1], list(PAWS)).min()))
+    dy = float(np.mean(paw_ground[ground] - p[list(DOG.paws)][ground, 1]))
+    dy = max(dy, -float(np.delete(p[:, 1], list(DOG.paws)).min()))
     return replace(pose, hips=pose.hips + np.array([0.0, dy, 0.0]))
 
 

@@ -19,13 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from mann.atomic import atomic_path
-from mann.paths import dog_clips_dir
+from mann.characters import DOG
+from mann.core.atomic import atomic_path
 from mann.synth import measure
 from mann.synth.body import load_body
 from mann.synth.gaits import GAIT_NAMES, GAITS
 from mann.synth.generate import generate
 from mann.synth.plan import FPS, Segment
+from mann.synth.real import real_positions
 from mann.synth.rig import load_rig
 
 SPEED_BANDS = ((0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.1), (1.1, 1.5), (1.5, 2.2),
@@ -40,9 +41,8 @@ DOWN_HIPS, SIT_HEAD = 0.25, 0.34
 def real_strides(clips_dir=None) -> np.ndarray:
     """Strides (N, 7) of all real clips (see :func:`measure.strides`)."""
     rows = []
-    for f in sorted(Path(clips_dir or dog_clips_dir()).glob("*.npz")):
-        with np.load(f) as data:
-            rows.append(measure.strides(np.asarray(data["positions"], np.float64), FPS))
+    for p in real_positions(clips_dir):
+        rows.append(measure.strides(p, FPS))
     return np.concatenate(rows)
 
 
@@ -64,13 +64,12 @@ def synth_strides(body, rig, seed: int = 0) -> dict[str, np.ndarray]:
 def rest_heights(body, rig, clips_dir=None, seed: int = 0) -> dict:
     """Median hips and head-tip heights (m) while sitting and lying, real and generated."""
     real = {"sit": [], "lie": []}
-    for f in sorted(Path(clips_dir or dog_clips_dir()).glob("*.npz")):
-        with np.load(f) as data:
-            p = np.asarray(data["positions"], np.float64)
-        down = p[:, 0, 1] < DOWN_HIPS
-        head = p[:, 4, 1]
-        real["sit"].append(p[down & (head > SIT_HEAD)][:, [0, 5], 1])
-        real["lie"].append(p[down & (head <= SIT_HEAD)][:, [0, 5], 1])
+    hips, head, tip = DOG.hips, DOG.head, DOG.head_site
+    for p in real_positions(clips_dir):
+        down = p[:, hips, 1] < DOWN_HIPS
+        head_y = p[:, head, 1]
+        real["sit"].append(p[down & (head_y > SIT_HEAD)][:, [hips, tip], 1])
+        real["lie"].append(p[down & (head_y <= SIT_HEAD)][:, [hips, tip], 1])
     out = {}
     for kind in ("sit", "lie"):
         clip = generate([Segment(kind, 3.0, transition=1.0)], body, rig, seed, kind)
@@ -90,7 +89,7 @@ POSTURE_BANDS = (("standing", 0.0, 0.1), ("walking", 0.3, 0.7), ("trotting", 0.7
 def _posture_rows(p: np.ndarray, speed: np.ndarray, keep=None) -> dict:
     out = {}
     for name, lo, hi in POSTURE_BANDS:
-        sel = (speed >= lo) & (speed < hi) & (p[:, 0, 1] > measure.STANDING_HIPS)
+        sel = (speed >= lo) & (speed < hi) & (p[:, DOG.hips, 1] > measure.STANDING_HIPS)
         sel &= True if keep is None else keep
         if sel.sum() >= 30:
             head = np.percentile(p[sel, 5, 1], [10, 50, 90])
@@ -102,13 +101,11 @@ def posture(body, rig, clips_dir=None, seed: int = 0) -> dict:
     """Head-tip height percentiles (10, 50, 90) and median tail-tip height (m) while
     standing, walking, trotting and running: real clips against a generated roam (its
     idle and moving frames, not the hips shifting while it sits down or gets up)."""
-    from mann.clips import root_speed
+    from mann.features.root import root_speed
     from mann.synth.roam import roam
 
     real_p, real_s = [], []
-    for f in sorted(Path(clips_dir or dog_clips_dir()).glob("*.npz")):
-        with np.load(f) as data:
-            p = np.asarray(data["positions"], np.float64)
+    for p in real_positions(clips_dir):
         real_p.append(p)
         real_s.append(root_speed(p, FPS))
     clip = generate(roam(np.random.default_rng(seed), 300.0), body, rig, seed, "roam")

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mann.atomic import atomic_path
-from mann.labels import MOVE_SPEED, STAND_FRONT_PAW, STAND_HEAD, soften
-from mann.layout import IDLE, JUMP, LIE, MOVE, SIT, STAND
-from mann.skeleton import HEAD, JOINT_NAMES, PARENTS, PAWS
+from mann.characters import DOG
+from mann.core.atomic import atomic_path
+from mann.data.labels import MOVE_SPEED, STAND_FRONT_PAW, STAND_HEAD, soften
+from mann.features.layout import IDLE, JUMP, LIE, MOVE, SIT, STAND
 from mann.synth import actions
 from mann.synth.body import KEY_POSES, Body
 from mann.synth.legs import solve_legs
@@ -51,14 +51,14 @@ class SynthClip:
 
 def hard_styles(c: Controls, weights: np.ndarray, positions: np.ndarray, fps: float):
     """Style index per frame (F,): rest poses by weight (standing only once both front
-    paws and the head are up, as :mod:`mann.labels` tells it), the jump from its first
+    paws and the head are up, as :mod:`mann.data.labels` tells it), the jump from its first
     lift-off to its last landing (padded), else move or idle by speed."""
     style = np.where(c.speed > MOVE_SPEED, MOVE, IDLE)
     for pose, label in _REST_STYLES:
         on = weights[:, KEY_POSES.index(pose)] > REST_LABEL_WEIGHT
         if label == STAND:
-            up = positions[:, [PAWS[0], PAWS[1]], 1].min(axis=1) > STAND_FRONT_PAW
-            on &= up & (positions[:, HEAD, 1] > STAND_HEAD)
+            up = positions[:, [DOG.paws[0], DOG.paws[1]], 1].min(axis=1) > STAND_FRONT_PAW
+            on &= up & (positions[:, DOG.head, 1] > STAND_HEAD)
         style[on] = label
     for t0 in c.jumps:
         a = t0 + int(round(min(actions.JUMP.liftoff) * fps)) - JUMP_LABEL_PAD
@@ -105,8 +105,8 @@ def save_synth(clip: SynthClip, path) -> None:
             name=np.array(clip.name),
             positions=clip.positions,
             quaternions=clip.rotations,
-            bone_names=np.array(JOINT_NAMES),
-            parent_indices=np.array(PARENTS, dtype=np.int32),
+            bone_names=np.array(DOG.joint_names),
+            parent_indices=np.array(DOG.parents, dtype=np.int32),
             framerate=np.float64(FPS),
             styles=clip.styles,
             gait=clip.gait,

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from mann import quat
-from mann.ik import two_bone_solve
-from mann.skeleton import LEGS
+from mann.characters import DOG
+from mann.control.ik import two_bone_solve
+from mann.core import quat
 
 SCAPULA_GAIN = 0.35  # shoulder-blade rotation per radian of leg swing
 ROLL_GAIN = (0.55, 0.45)  # front, hind: paw-bone tilt per radian of leg swing (stance)
 FLEX = (85.0, 30.0)  # degrees: front, hind: paw-bone flexion at mid-swing
 REACH = 0.999  # share of the two-bone length the IK may use
 MIN_FOLD = 0.03  # m: closest the lower joint comes to the leg's top (the Lie pose: 0.056)
-_SHOULDERS = (6, 11)
+_SHOULDERS = (DOG.index("LeftShoulder"), DOG.index("RightShoulder"))
 
 
 def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -86,7 +86,7 @@ def solve_leg(pos, leg: int, target, lateral, swing, gait, lengths) -> np.ndarra
     ``swing`` (F,): swing progress 0..1, NaN when not swinging; ``gait`` (F,) 0..1: how
     much the body is in a gait (the paw's roll and flexion and the shoulder blade's
     swing are gait motions; rest poses keep their key pose's paws)."""
-    upper, mid, lower, paw = LEGS[leg]
+    upper, mid, lower, paw = DOG.legs[leg]
     front = leg < 2
     out = pos.copy()
     base = pos[:, upper]

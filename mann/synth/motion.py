@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mann import quat
+from mann.core import quat
 from mann.synth import actions
 from mann.synth.body import KEY_POSES, LOCOMOTION_POSES, SUBTREE, Body, fk, rigidify
 from mann.synth.gaits import (

@@ -14,15 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
-from mann.atomic import atomic_path
-from mann.skeleton import JOINT_NAMES, PARENTS
+from mann.characters import DOG
+from mann.core.atomic import atomic_path
+from mann.features.root import pose_facing
 
 # Colours per chain: left limbs blue, right limbs red, spine/head/tail black.
 _COLOURS = {"Left": "tab:blue", "Right": "tab:red"}
 
 
 def _bone_colour(j: int) -> str:
-    name = JOINT_NAMES[j]
+    name = DOG.joint_names[j]
     for key, colour in _COLOURS.items():
         if name.startswith(key):
             return colour
@@ -30,17 +31,10 @@ def _bone_colour(j: int) -> str:
 
 
 def facing_frame(positions: np.ndarray) -> tuple[np.ndarray, float]:
-    """Ground point (3,) under the Hips and yaw (radians) of one pose (27, 3).
-
-    Yaw from the hip and shoulder axes (left x up = forward), so it also works for a
-    dog on its hind legs; 0 faces +Z.
-    """
+    """Ground point (3,) under the Hips and yaw (radians, 0 faces +Z) of one pose (27, 3)
+    (:func:`mann.features.root.pose_facing`)."""
     p = np.asarray(positions, dtype=np.float64)
-    left = (p[16] - p[20]) + (p[7] - p[12])
-    fwd = np.cross(left, [0.0, 1.0, 0.0])
-    if np.dot(fwd, p[3] - p[0]) < 0:  # a mirrored rig: its Left* lie on the dog's right
-        fwd = -fwd
-    return p[0] * np.array([1.0, 0.0, 1.0]), float(np.arctan2(fwd[0], fwd[2]))
+    return p[DOG.hips] * np.array([1.0, 0.0, 1.0]), pose_facing(p)[0]
 
 
 def to_local(positions: np.ndarray, origin: np.ndarray, yaw: float) -> np.ndarray:
@@ -53,7 +47,7 @@ def to_local(positions: np.ndarray, origin: np.ndarray, yaw: float) -> np.ndarra
 def draw_pose(ax, p: np.ndarray, view: str, offset: float = 0.0, alpha: float = 1.0) -> None:
     """Draw one local pose (27, 3) on ``ax``: view "side" (z, y), "top" (z, x), "front" (x, y)."""
     axes = {"side": (2, 1), "top": (2, 0), "front": (0, 1)}[view]
-    for j, parent in enumerate(PARENTS):
+    for j, parent in enumerate(DOG.parents):
         if parent < 0:
             continue
         a, b = p[parent], p[j]
@@ -101,16 +95,15 @@ _REAL = {"walk": ("D1_047z_KAN01_005", (0.6, 0.8), 0.7), "pace": ("D1_008_KAN01_
 
 
 def _real_stride(clips_dir: Path, name: str, band, frames: int) -> np.ndarray | None:
-    from mann.clips import root_speed
-    from mann.synth.body import unmirrored
+    from mann.features.root import root_speed
+    from mann.synth.real import real_clip
 
     path = clips_dir / f"{name}.npz"
     if not path.is_file():
         return None
-    with np.load(path) as data:
-        p = unmirrored(np.asarray(data["positions"], np.float64))
+    p = np.asarray(real_clip(path).positions, np.float64)
     speed = root_speed(p)
-    ok = np.flatnonzero((speed > band[0]) & (speed < band[1]) & (p[:, 0, 1] > 0.38))
+    ok = np.flatnonzero((speed > band[0]) & (speed < band[1]) & (p[:, DOG.hips, 1] > 0.38))
     ok = ok[ok + frames < len(p)]
     if not len(ok):
         return None
@@ -120,7 +113,7 @@ def _real_stride(clips_dir: Path, name: str, band, frames: int) -> np.ndarray | 
 
 def gallery(out: Path, clips_dir=None, poses_dir=None, seed: int = 0) -> list[Path]:
     """Write the gallery PNGs (see the module docstring); returns their paths."""
-    from mann.paths import dog_clips_dir
+    from mann.core.paths import dog_clips_dir
     from mann.synth.body import load_body
     from mann.synth.gaits import GAIT_NAMES, GAITS
     from mann.synth.generate import generate

@@ -14,18 +14,17 @@ one that fits the real rotations best (see ``tests/test_synth_rig.py`` for the f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from mann import quat
-from mann.clips import body_frame, frames_to_quats
-from mann.paths import dog_clips_dir
-from mann.skeleton import JOINT_INDEX, JOINT_NAMES, NUM_JOINTS, PARENTS
+from mann.characters import DOG
+from mann.core import quat
+from mann.core.paths import dog_clips_dir
+from mann.features.frames import body_frame, frames_to_quats
+from mann.synth.real import real_clips
 
 STANDING_HIPS = 0.40  # m: calibration uses frames with the Hips above this
 BEND_BLEND = 0.15  # body-left added to a bend normal so a straight joint stays defined
-_J = JOINT_INDEX
 
 
 def _reference_kinds() -> tuple[str, ...]:
@@ -36,8 +35,8 @@ def _reference_kinds() -> tuple[str, ...]:
                  "UpLeg": "bend", "Leg": "bend", "Foot": "bend_up"}  # fmt: skip
         kinds.update({side + name: kind for name, kind in limbs.items()})
     out = []
-    for j, name in enumerate(JOINT_NAMES):
-        owner = JOINT_NAMES[PARENTS[j]] if name.endswith("Site") else name
+    for j, name in enumerate(DOG.joint_names):
+        owner = DOG.joint_names[DOG.parents[j]] if name.endswith("Site") else name
         out.append(kinds[owner])
     return tuple(out)
 
@@ -48,17 +47,17 @@ REFERENCE = _reference_kinds()
 def _bone_ends() -> tuple[np.ndarray, np.ndarray]:
     """(start, end) joint per joint of the bone its +X follows (sites: the parent's)."""
     child = {}
-    for j, p in enumerate(PARENTS):
+    for j, p in enumerate(DOG.parents):
         child.setdefault(p, j)
-    child[_J["Hips"]] = _J["Spine1"]  # the Spine bone has no length
-    child[_J["Spine1"]] = _J["Neck"]
+    child[DOG.index("Hips")] = DOG.index("Spine1")  # the Spine bone has no length
+    child[DOG.index("Spine1")] = DOG.index("Neck")
     start, end = [], []
-    for j in range(NUM_JOINTS):
+    for j in range(DOG.num_joints):
         if j in child:
             start.append(j)
             end.append(child[j])
         else:
-            start.append(PARENTS[j])
+            start.append(DOG.parents[j])
             end.append(j)
     return np.array(start), np.array(end)
 
@@ -83,13 +82,15 @@ def reference_frames(positions: np.ndarray, signs: np.ndarray) -> np.ndarray:
     left, up = body[..., :, 0], body[..., :, 1]
     x = quat.unit(p[:, _END] - p[:, _START])
     # Hips and Spine1 carry several children rigidly: their frames follow from them.
-    x[:, _J["Hips"]] = quat.unit(p[:, [_J["LeftUpLeg"], _J["RightUpLeg"]]].mean(axis=1) - p[:, 0])
+    x[:, DOG.index("Hips")] = quat.unit(
+        p[:, [DOG.index("LeftUpLeg"), DOG.index("RightUpLeg")]].mean(axis=1) - p[:, DOG.hips]
+    )
     lateral = np.empty_like(x)
     for j, kind in enumerate(REFERENCE):
         if kind == "pelvis":
-            lateral[:, j] = p[:, _J["LeftUpLeg"]] - p[:, _J["RightUpLeg"]]
+            lateral[:, j] = p[:, DOG.index("LeftUpLeg")] - p[:, DOG.index("RightUpLeg")]
         elif kind == "chest":
-            lateral[:, j] = p[:, _J["LeftShoulder"]] - p[:, _J["RightShoulder"]]
+            lateral[:, j] = p[:, DOG.index("LeftShoulder")] - p[:, DOG.index("RightShoulder")]
         elif kind == "left" or kind.startswith("parent"):
             lateral[:, j] = left
         elif kind == "up":
@@ -100,18 +101,18 @@ def reference_frames(positions: np.ndarray, signs: np.ndarray) -> np.ndarray:
                 nxt = _END[e] if _START[e] == e else e
                 n = np.cross(p[:, e] - p[:, s], p[:, nxt] - p[:, e])
             else:
-                n = np.cross(p[:, s] - p[:, PARENTS[s]], p[:, e] - p[:, s])
+                n = np.cross(p[:, s] - p[:, DOG.parents[s]], p[:, e] - p[:, s])
             lateral[:, j] = signs[j] * quat.unit(n) + BEND_BLEND * left
     return _frame(x, lateral)
 
 
 def _parent_lateral(m: np.ndarray, j: int) -> np.ndarray:
     """The parent's final axis (F, 3) that a "parent_*" joint takes as its lateral."""
-    return m[:, PARENTS[j], :, "xyz".index(REFERENCE[j][-1])]
+    return m[:, DOG.parents[j], :, "xyz".index(REFERENCE[j][-1])]
 
 
 _CHAINED = tuple(j for j, k in enumerate(REFERENCE) if k.startswith("parent") and _START[j] == j)
-_SITES = tuple(j for j in range(NUM_JOINTS) if _START[j] != j)
+_SITES = tuple(j for j in range(DOG.num_joints) if _START[j] != j)
 
 
 def chain_frames(ref: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -122,7 +123,7 @@ def chain_frames(ref: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     for j in _CHAINED:  # their parents are never chained themselves
         m[:, j] = _frame(ref[:, j, :, 0], _parent_lateral(m, j)) @ offsets[j]
     for j in _SITES:
-        m[:, j] = m[:, PARENTS[j]]
+        m[:, j] = m[:, DOG.parents[j]]
     return m
 
 
@@ -147,7 +148,7 @@ class Rig:
 
 def _bend_signs(p: np.ndarray) -> np.ndarray:
     left = body_frame(p)[..., :, 0]
-    probe = reference_frames(p, np.ones(NUM_JOINTS))  # signs 1, z from the raw normal
+    probe = reference_frames(p, np.ones(DOG.num_joints))  # signs 1, z from the raw normal
     dots = np.einsum("fjc,fc->j", probe[..., :, 2], left)
     return np.where(dots < 0, -1.0, 1.0)
 
@@ -168,7 +169,7 @@ def calibrate(positions: np.ndarray, rotations: np.ndarray) -> Rig:
     signs = _bend_signs(positions)
     ref = reference_frames(positions, signs)
     rel = np.swapaxes(ref, -1, -2) @ quats_to_matrices(rotations)
-    offsets = np.stack([_mean_rotation(rel[:, j]) for j in range(NUM_JOINTS)])
+    offsets = np.stack([_mean_rotation(rel[:, j]) for j in range(DOG.num_joints)])
     m = ref @ offsets
     real = quats_to_matrices(rotations)
     for j in _CHAINED:
@@ -177,24 +178,14 @@ def calibrate(positions: np.ndarray, rotations: np.ndarray) -> Rig:
     return Rig(offsets=offsets, signs=signs)
 
 
-def is_mirrored(positions: np.ndarray, rotations: np.ndarray) -> bool:
-    """SPEC 2's test: dot(R_LeftLeg (1,0,0), p_LeftFoot - p_LeftLeg) < 0 overall."""
-    axis = quat.rotate(np.asarray(rotations[:, _J["LeftLeg"]], np.float64), np.eye(3)[0])
-    bone = positions[:, _J["LeftFoot"]] - positions[:, _J["LeftLeg"]]
-    return float(np.sum(axis * bone)) < 0.0
-
-
 def standing_frames(clips_dir=None) -> tuple[np.ndarray, np.ndarray]:
     """Positions (N, 27, 3) and rotations (N, 27, 4) of the standing frames of the real
     clips in the non-mirrored rig (mirrored clips are detected and left out)."""
     ps, qs = [], []
-    for f in sorted(Path(clips_dir or dog_clips_dir()).glob("*.npz")):
-        with np.load(f) as data:
-            p = np.asarray(data["positions"], dtype=np.float64)
-            q = np.asarray(data["quaternions"], dtype=np.float64)
-        if is_mirrored(p, q):
-            continue
-        keep = p[:, 0, 1] > STANDING_HIPS
+    for clip in real_clips(clips_dir, mirrored=False):
+        p = np.asarray(clip.positions, dtype=np.float64)
+        q = np.asarray(clip.rotations, dtype=np.float64)
+        keep = p[:, DOG.hips, 1] > STANDING_HIPS
         ps.append(p[keep])
         qs.append(q[keep])
     if not ps:

@@ -1,0 +1,1 @@
+"""Input devices to commands: keyboard, gamepad, the one table of bindings."""

@@ -1,0 +1,252 @@
+"""Build the MANN training set (X, Y) from dog clips.
+
+Usage::
+
+    python -m mann.dataset --clips DIR --out FILE.npz [--no-mirror] [--txt] [--plots DIR]
+                           [--synth DIR [--synth-weight W]]
+
+Each clip is loaded (:func:`mann.clips.load_clip`), brought to the canonical convention
+(:func:`mann.clips.normalise_clip`), labelled (:mod:`mann.data.labels`, with the overrides of
+``assets/labels_override.json``) and turned into features (:mod:`mann.features.extract`);
+unless ``--no-mirror``, the left-right mirrored clip adds as many rows again.
+
+The ``.npz`` holds ``X`` (N, 480), ``Y`` (N, 363) float32; ``clip`` (N,) int32 into
+``clip_names`` (C,); ``frame`` (N,) int32 (the clip frame t of the row); ``mirrored``
+(N,) bool; ``synthetic`` (N,) bool; ``weight`` (N,) float32 (see below); ``Xmean``, ``Xstd`` (480,),
+``Ymean``, ``Ystd`` (363,) float32; ``layout_version`` (scalar int32);
+``style_seconds`` (C, 6) float32: seconds of each style per clip (soft labels summed).
+
+Synthesized clips (``--synth``, made by ``python -m mann.synth``) keep the style labels
+they were generated with. So that the real frames dominate where they cover, a
+synthetic row weighs ``--synth-weight`` (default 0.25) when the real rows cover it
+(current speed within the real rows' 99th percentile and no jump or stand), and 1
+where they do not (:func:`row_weights`); real rows weigh 1. The weights enter the
+training loss and the normalisation.
+
+Normalisation (:func:`normalisation`): the mean is per column. The std is shared by
+the components of one vector: x and z of a trajectory sample's position, direction or
+velocity; x, y and z of a joint's position, forward, up or velocity; x and z of the
+root's motion. Each such group gets the root mean square of the stds of its
+non-constant columns (the reference used one std per 3-vector likewise), so a
+component with a tiny spread (a future direction's z, close to 1 throughout) is scaled
+like its vector instead of being blown up. Speed, each style and the root's turn are
+groups of one. Finally any column whose own std is below 1e-4 (a constant: the current
+output sample, a style that never occurs, the Hips' x and z in its own root frame) and
+any group whose std is below 1e-4 gets std 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from mann.core.atomic import atomic_path
+from mann.data.labels import (
+    clip_labels,
+    load_overrides,
+    plot_labels,
+    read_clip_styles,
+    style_seconds,
+)
+from mann.features.extract import motion_features
+from mann.features.layout import (
+    CURRENT_SAMPLE,
+    INPUT_SIZE,
+    JUMP,
+    LAYOUT_VERSION,
+    OUTPUT_SIZE,
+    STAND,
+    STYLE_NAMES,
+    input_names,
+    output_names,
+    traj_in_index,
+)
+from mann.motion.clip import Clip
+from mann.motion.io import clip_files, load_clip
+from mann.motion.rig import mirror_clip, normalise_clip
+
+MIN_STD = 1e-4
+SYNTH_WEIGHT = 0.25  # weight of a synthetic row that real rows cover
+COVERED_SPEED_PERCENTILE = 99.0  # real rows cover speeds up to this percentile of theirs
+# Names (mann.layout.input_names/output_names) ending in an axis letter after one of
+# these vector names share one std.
+_VECTOR_NAME = re.compile(r"^(.*\.(?:p|d|v|pos|fwd|up|vel))[xyz]$")
+
+
+def std_groups(names: list[str]) -> np.ndarray:
+    """Group id (len(names),) int: columns of one vector share an id."""
+    keys = []
+    for n in names:
+        m = _VECTOR_NAME.match(n)
+        keys.append(m.group(1) if m else n)
+    _, ids = np.unique(np.array(keys), return_inverse=True)
+    return ids
+
+
+def grouped_std(data: np.ndarray, groups: np.ndarray, weight=None) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, std) per column of ``data`` (N, D), std shared per group (see module doc)."""
+    w = np.ones(len(data)) if weight is None else np.asarray(weight, dtype=np.float64)
+    w = w / w.sum()
+    d = np.asarray(data, dtype=np.float64)
+    mean = w @ d
+    var = w @ (d - mean) ** 2
+    varies = np.sqrt(var) >= MIN_STD  # constant columns do not dilute their group
+    count = np.maximum(np.bincount(groups, weights=varies), 1)
+    std = np.sqrt(np.bincount(groups, weights=var * varies) / count)[groups]
+    std[~varies | (std < MIN_STD)] = 1.0
+    return mean.astype(np.float32), std.astype(np.float32)
+
+
+def normalisation(x: np.ndarray, y: np.ndarray, weight=None):
+    """``(Xmean, Xstd, Ymean, Ystd)`` float32 for the rows of X and Y."""
+    xmean, xstd = grouped_std(x, std_groups(input_names()), weight)
+    ymean, ystd = grouped_std(y, std_groups(output_names()), weight)
+    return xmean, xstd, ymean, ystd
+
+
+def clip_features(clip: Clip, labels: np.ndarray):
+    """Features of every usable frame of a clip in any rig (normalised here first):
+    ``(X (N, 480), Y (N, 363), frames (N,))`` (:func:`mann.features.extract.motion_features`)."""
+    clip = normalise_clip(clip)
+    return motion_features(clip.positions, labels, clip.framerate, clip.name)
+
+
+def row_weights(x: np.ndarray, synthetic: np.ndarray, synth_weight: float = SYNTH_WEIGHT):
+    """Training weight per row (N,) float32: 1 for real rows; for synthetic rows
+    ``synth_weight`` where the real rows cover them (current speed at most the real
+    rows' 99th percentile, jump and stand weights summing under 0.5), else 1."""
+    weight = np.ones(len(x), dtype=np.float32)
+    if not synthetic.any():
+        return weight
+    speed = x[:, traj_in_index(CURRENT_SAMPLE, "speed")]
+    style = traj_in_index(CURRENT_SAMPLE, "style")
+    novel_style = x[:, style + JUMP] + x[:, style + STAND] >= 0.5
+    real = ~synthetic
+    top = np.percentile(speed[real], COVERED_SPEED_PERCENTILE) if real.any() else -np.inf
+    weight[synthetic & (speed <= top) & ~novel_style] = synth_weight
+    return weight
+
+
+def _clip_rows(path: Path, overrides: dict, mirror: bool, plots_dir):
+    """(clip name, style seconds, [(X, Y, frames, mirrored)]) of one clip file."""
+    clip = normalise_clip(load_clip(path))
+    labels = read_clip_styles(path, clip.num_frames)
+    if labels is None or plots_dir is not None:  # the rules, for labels or for the plot
+        ruled, contacts = clip_labels(clip, overrides)
+        labels = ruled if labels is None else labels
+    if plots_dir is not None:
+        Path(plots_dir).mkdir(parents=True, exist_ok=True)
+        plot_labels(clip, labels, contacts, Path(plots_dir) / f"{clip.name}.png")
+    versions = [(clip, False)] + ([(mirror_clip(clip), True)] if mirror else [])
+    rows = [(*clip_features(c, labels), is_mirror) for c, is_mirror in versions]
+    return clip.name, list(style_seconds(labels, clip.framerate).values()), rows
+
+
+def build_dataset(
+    clips_dir,
+    mirror: bool = True,
+    plots_dir=None,
+    overrides=None,
+    progress: bool = True,
+    synth_dir=None,
+    synth_weight: float = SYNTH_WEIGHT,
+) -> dict[str, np.ndarray]:
+    """All arrays of the training set (see the module docstring) as a dict.
+
+    overrides: label overrides as :func:`mann.labels.load_overrides` returns (None: the
+    default file). plots_dir: write a label plot per real clip there. synth_dir: a
+    folder of synthesized clips to add, weighted per :func:`row_weights`.
+    """
+    overrides = load_overrides() if overrides is None else overrides
+    files = [(p, False) for p in clip_files(clips_dir)]
+    if synth_dir is not None:
+        files += [(p, True) for p in clip_files(synth_dir)]
+    keys = ("X", "Y", "clip", "frame", "mirrored", "synthetic")
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in keys}
+    names, seconds = [], []
+    for path, synthetic in tqdm(files, desc="clips", disable=not progress):
+        plots = None if synthetic else plots_dir
+        name, secs, rows = _clip_rows(path, overrides, mirror, plots)
+        for x, y, frames, is_mirror in rows:
+            parts["X"].append(x)
+            parts["Y"].append(y)
+            parts["clip"].append(np.full(len(x), len(names), dtype=np.int32))
+            parts["frame"].append(frames.astype(np.int32))
+            parts["mirrored"].append(np.full(len(x), is_mirror))
+            parts["synthetic"].append(np.full(len(x), synthetic))
+        names.append(name)
+        seconds.append(secs)
+    data = {k: np.concatenate(v) for k, v in parts.items()}
+    data["clip_names"] = np.array(names, dtype=str)
+    data["weight"] = row_weights(data["X"], data["synthetic"], synth_weight)
+    stats = normalisation(data["X"], data["Y"], data["weight"])
+    data.update(zip(("Xmean", "Xstd", "Ymean", "Ystd"), stats, strict=True))
+    data["layout_version"] = np.int32(LAYOUT_VERSION)
+    data["style_seconds"] = np.array(seconds, dtype=np.float32).reshape(-1, len(STYLE_NAMES))
+    return data
+
+
+def save_dataset(data: dict, out, txt: bool = False) -> None:
+    """Write the arrays as ``out`` (.npz, atomically); with ``txt`` also the reference's
+    Input.txt and Output.txt (one row per line, space-separated) beside it."""
+    out = Path(out)
+    with atomic_path(out, suffix=".npz") as tmp:
+        np.savez(tmp, **data)
+    if txt:
+        for name, key in (("Input.txt", "X"), ("Output.txt", "Y")):
+            with atomic_path(out.parent / name) as tmp:
+                np.savetxt(tmp, data[key], fmt="%.6g")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m mann.dataset", description=__doc__.split("\n")[0])
+    ap.add_argument("--clips", required=True, type=Path, help="folder of .npz/.bvh clips")
+    ap.add_argument("--out", required=True, type=Path, help="output .npz file")
+    ap.add_argument("--no-mirror", action="store_true", help="skip the mirrored copies")
+    ap.add_argument("--txt", action="store_true", help="also write Input.txt/Output.txt")
+    ap.add_argument("--plots", type=Path, help="folder for a label plot per clip")
+    ap.add_argument("--synth", type=Path, help="folder of synthesized clips to mix in")
+    ap.add_argument(
+        "--synth-weight",
+        type=float,
+        default=SYNTH_WEIGHT,
+        help=f"weight of synthetic rows that real rows cover (default {SYNTH_WEIGHT})",
+    )
+    args = ap.parse_args(argv)
+    if not 0 < args.synth_weight <= 1:
+        ap.error("--synth-weight must be in (0, 1]")
+    start = time.perf_counter()
+    data = build_dataset(
+        args.clips,
+        mirror=not args.no_mirror,
+        plots_dir=args.plots,
+        synth_dir=args.synth,
+        synth_weight=args.synth_weight,
+    )
+    save_dataset(data, args.out, txt=args.txt)
+    x, y = data["X"], data["Y"]
+    assert x.shape[1] == INPUT_SIZE and y.shape[1] == OUTPUT_SIZE
+    for name, secs in zip(data["clip_names"], data["style_seconds"], strict=True):
+        print(name, " ".join(f"{k} {v:.1f}s" for k, v in zip(STYLE_NAMES, secs, strict=True)))
+    synth = data["synthetic"]
+    if synth.any():
+        low = (data["weight"][synth] < 1).mean()
+        print(
+            f"synthetic rows: {synth.sum()} ({100 * low:.0f}% covered by real rows, weighted "
+            f"{args.synth_weight}); real rows: {(~synth).sum()}"
+        )
+    print(
+        f"wrote {args.out}: N={len(x)} rows from {len(data['clip_names'])} clips "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,2 @@
+"""Evaluation: scripted scenarios, motion-quality metrics, the action bars and the
+benchmark (``python -m mann.evaluate``, ``python -m mann.bench``)."""

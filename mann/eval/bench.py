@@ -1,0 +1,288 @@
+"""Benchmarks: ``python -m mann.bench [--model PATH] [--device D] [--json]``.
+
+Measures, in one run on one machine (compare ratios, not absolute numbers):
+
+- ``batch1_ms``: one prediction (batch 1) of the project's model, median wall time;
+- ``per_character_ms``: milliseconds per character at batch 1, 64 and 1024;
+- ``numpy_blend_batch1_ms`` / ``numpy_blend_per_character_ms``: a plain numpy model
+  that blends the 8 experts' weights on every call, one character at a time, expert
+  by expert as the reference demos do (``W = sum_i a_i W_i``);
+- ``numpy_tensordot_batch1_ms``: the same model with the blend done as one
+  ``tensordot`` over the stacked experts: the fastest plain numpy we know, reported so
+  the comparison is not only against a slow baseline;
+- ``floor_batch1_ms``: the memory floor, weight bytes over the read bandwidth of a
+  weight-sized buffer measured here (what repeated calls can hope for), and
+  ``floor_dram_batch1_ms`` with the bandwidth of a buffer far larger than the caches;
+- ``controller_frame_ms``: one full controller step (features, network, pose) for 1
+  and 100 characters, when the controller is available;
+- ``cuda_variants`` (CUDA only): the per-frame call with eager kernel launches, with
+  CUDA graphs (the default on CUDA, :mod:`mann.nn.cuda_graph`) and with ``torch.compile``,
+  milliseconds per call at each batch size.
+
+The last line of output is one JSON object with ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+import numpy as np
+import torch
+
+from mann.features.layout import GATING_INDICES
+from mann.nn.model import Model, load_model, random_model
+from mann.nn.network import NUM_EXPERTS
+from mann.nn.weights import BIN_SHAPES, state_to_params
+
+MIN_SECONDS = 0.3  # per measurement
+MIN_RUNS = 5
+BATCHES = (1, 64, 1024)
+
+
+def measure(fn, sync=lambda: None, min_seconds: float | None = None) -> float:
+    """Median wall milliseconds of ``fn()`` over at least MIN_RUNS runs and
+    ``min_seconds`` (None: MIN_SECONDS, read at call time)."""
+    min_seconds = MIN_SECONDS if min_seconds is None else min_seconds
+    fn()
+    sync()
+    times: list[float] = []
+    start = time.perf_counter()
+    while len(times) < MIN_RUNS or time.perf_counter() - start < min_seconds:
+        t0 = time.perf_counter()
+        fn()
+        sync()
+        times.append(time.perf_counter() - t0)
+    return 1e3 * statistics.median(times)
+
+
+def _elu(x: np.ndarray) -> np.ndarray:
+    return np.where(x > 0, x, np.expm1(np.minimum(x, 0)))
+
+
+class NumpyBlendModel:
+    """Plain numpy MANN that blends the experts' weights for every prediction.
+
+    tensordot=False blends expert by expert (the reference demos' loop); True blends
+    all 8 in one ``np.tensordot`` over stacked weights.
+    """
+
+    def __init__(self, params: dict[str, np.ndarray], tensordot: bool = False) -> None:
+        self.p = params
+        self.tensordot = tensordot
+        self.w = [np.stack([params[f"cp{i}_a{k}"] for k in range(NUM_EXPERTS)]) for i in range(3)]
+        self.b = [
+            np.stack([params[f"cp{i}_b{k}"][:, 0] for k in range(NUM_EXPERTS)]) for i in range(3)
+        ]
+        self.gi = list(GATING_INDICES)
+
+    def predict_one(self, x: np.ndarray) -> np.ndarray:
+        """Raw Y (363,) for raw X (480,)."""
+        p = self.p
+        xn = (x - p["Xmean"][:, 0]) / p["Xstd"][:, 0]
+        h = _elu(p["wc0_w"] @ xn[self.gi] + p["wc0_b"][:, 0])
+        h = _elu(p["wc1_w"] @ h + p["wc1_b"][:, 0])
+        z = p["wc2_w"] @ h + p["wc2_b"][:, 0]
+        a = np.exp(z - z.max())
+        a /= a.sum()
+        h = xn
+        for i in range(3):
+            W = self._blend(a, i)  # (out, in)
+            h = W @ h + a @ self.b[i]
+            if i < 2:
+                h = _elu(h)
+        return h * p["Ystd"][:, 0] + p["Ymean"][:, 0]
+
+    def _blend(self, a: np.ndarray, layer: int) -> np.ndarray:
+        if self.tensordot:
+            return np.tensordot(a, self.w[layer], axes=1)
+        w = self.w[layer]
+        out = a[0] * w[0]
+        for k in range(1, NUM_EXPERTS):
+            out += a[k] * w[k]
+        return out
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return np.stack([self.predict_one(row) for row in x])
+
+
+def read_bandwidth_gbs(nbytes: int, device: torch.device) -> float:
+    """Bytes per second (GB/s) of reading a float32 buffer of ``nbytes`` on ``device``."""
+    buf = torch.ones(nbytes // 4, dtype=torch.float32, device=device)
+    ms = measure(lambda: buf.sum(), _sync_fn(device), min_seconds=0.2)
+    return nbytes / (ms * 1e-3) / 1e9
+
+
+def _sync_fn(device: torch.device):
+    if device.type == "cuda":
+        return lambda: torch.cuda.synchronize(device)
+    return lambda: None
+
+
+def bench_model(model: Model) -> dict:
+    """Latency and per-character cost of the project's model at each batch size."""
+    rng = np.random.default_rng(0)
+    mean = model.x_mean
+    per_char = {}
+    for b in BATCHES:
+        x = (mean + rng.normal(size=(b, mean.size)) * model.x_std).astype(np.float32)
+        per_char[str(b)] = measure(lambda x=x: model.predict(x)) / b
+    return per_char
+
+
+def bench_numpy(model: Model) -> tuple[dict, float]:
+    """The numpy blend-weights model at batch 1 and 64 (a loop: it cannot batch), and
+    the tensordot variant at batch 1."""
+    params = state_to_params(model.net.state_dict())
+    npm = NumpyBlendModel(params)
+    x = np.tile(model.x_mean, (64, 1)).astype(np.float32)
+    loop = {"1": measure(lambda: npm.predict(x[:1])), "64": measure(lambda: npm.predict(x)) / 64}
+    fast = NumpyBlendModel(params, tensordot=True)
+    return loop, measure(lambda: fast.predict(x[:1]))
+
+
+def bench_controller(model: Model) -> dict | None:
+    """Milliseconds per controller step for 1 and 100 characters, if available."""
+    try:
+        from mann.control.controller import Commands, Controller
+    except ImportError:
+        return None
+    out = {}
+    for n in (1, 100):
+        ctrl = Controller(model, num_characters=n)
+        cmd = Commands.idle(n)
+        cmd.move[:, 1] = 1.0
+        out[str(n)] = measure(lambda c=ctrl, m=cmd: c.step(m))
+    return out
+
+
+def _compiled_call(model: Model, mode: str):
+    """``torch.compile`` of the eager per-frame function (mix formulation, no calibration)."""
+    net, packed = model.net, model.packed
+
+    def forward(xd):
+        return net.denormalize(packed.forward(net.normalize(xd), "mix"))
+
+    return torch.compile(forward, mode=mode)
+
+
+def bench_cuda_variants(model: Model) -> dict:
+    """Milliseconds per call, numpy in and out, for eager launches, CUDA graphs and
+    torch.compile (default and reduce-overhead modes) at each batch size."""
+    rng = np.random.default_rng(1)
+    out: dict[str, dict] = {"eager": {}, "cuda_graph": {}}
+    graphs = model.use_cuda_graphs
+    xs = {
+        b: (model.x_mean + rng.normal(size=(b, model.x_mean.size))).astype(np.float32)
+        for b in BATCHES
+    }
+    for b, x in xs.items():
+        for name, flag in (("eager", False), ("cuda_graph", True)):
+            model.use_cuda_graphs = flag
+            out[name][str(b)] = measure(lambda x=x: model.predict(x))
+    model.use_cuda_graphs = graphs
+    for mode in ("default", "reduce-overhead"):
+        key = f"compile_{mode}"
+        try:
+            fn = _compiled_call(model, mode)
+            t0 = time.perf_counter()
+            with torch.inference_mode():
+                for x in xs.values():
+                    fn(torch.from_numpy(x).to(model.device)).cpu()
+            out[key] = {"compile_s": time.perf_counter() - t0}
+            for b, x in xs.items():
+
+                def call(x=x, fn=fn):
+                    with torch.inference_mode():
+                        return fn(torch.from_numpy(x).to(model.device)).cpu().numpy()
+
+                out[key][str(b)] = measure(call)
+        except Exception as e:  # report why compiling failed and keep the other numbers
+            out[key] = {"error": f"{type(e).__name__}: {e}"[:300]}
+    return out
+
+
+def run(model: Model) -> dict:
+    weight_bytes = sum(r * c * 4 for r, c in BIN_SHAPES.values())
+    per_char = bench_model(model)
+    numpy_ms, tensordot_ms = bench_numpy(model)
+    bw_cached = read_bandwidth_gbs(weight_bytes, model.device)
+    bw_dram = read_bandwidth_gbs(512 * 2**20, model.device)
+    return {
+        "device": str(model.device),
+        "device_name": _device_name(model.device),
+        "torch_threads": torch.get_num_threads(),
+        "model": model.source,
+        "weight_bytes": weight_bytes,
+        "batch1_ms": per_char["1"],
+        "per_character_ms": per_char,
+        "numpy_blend_batch1_ms": numpy_ms["1"],
+        "numpy_blend_per_character_ms": numpy_ms,
+        "numpy_tensordot_batch1_ms": tensordot_ms,
+        "read_bandwidth_gbs": bw_cached,
+        "floor_batch1_ms": weight_bytes / (bw_cached * 1e9) * 1e3,
+        "dram_bandwidth_gbs": bw_dram,
+        "floor_dram_batch1_ms": weight_bytes / (bw_dram * 1e9) * 1e3,
+        "formulation_by_batch": dict(model._mode_by_batch),
+        "controller_frame_ms": bench_controller(model),
+        "cuda_variants": bench_cuda_variants(model) if model.device.type == "cuda" else None,
+    }
+
+
+def _device_name(device: torch.device) -> str:
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
+def report(r: dict) -> str:
+    pc = r["per_character_ms"]
+    lines = [
+        f"device {r['device']} ({r['device_name']}), {r['torch_threads']} threads, "
+        f"weights {r['weight_bytes'] / 2**20:.1f} MiB",
+        f"batch 1:      {r['batch1_ms']:.3f} ms",
+        f"numpy blend-weights model (reference loop): {r['numpy_blend_batch1_ms']:.3f} ms, "
+        f"ours / numpy = {r['batch1_ms'] / r['numpy_blend_batch1_ms']:.2f}",
+        f"numpy blend with one tensordot: {r['numpy_tensordot_batch1_ms']:.3f} ms, "
+        f"ours / numpy = {r['batch1_ms'] / r['numpy_tensordot_batch1_ms']:.2f}",
+        f"memory floor: {r['floor_batch1_ms']:.3f} ms at {r['read_bandwidth_gbs']:.1f} GB/s "
+        f"(weight-sized buffer); {r['floor_dram_batch1_ms']:.3f} ms at "
+        f"{r['dram_bandwidth_gbs']:.1f} GB/s (512 MiB buffer); batch 1 is "
+        f"{r['batch1_ms'] / r['floor_batch1_ms']:.1f}x the floor",
+    ]
+    for b in BATCHES[1:]:
+        lines.append(
+            f"batch {b:>4}: {pc[str(b)]:.4f} ms per character = "
+            f"{pc[str(b)] / pc['1']:.3f} x batch 1"
+        )
+    np64 = r["numpy_blend_per_character_ms"]["64"]
+    lines.append(f"numpy blend at 64: {np64:.3f} ms per character ({np64 / pc['64']:.0f}x ours)")
+    for name, ms in (r.get("cuda_variants") or {}).items():
+        cells = ", ".join(f"{b}: {v:.4f}" for b, v in ms.items() if b in ("1", "64", "1024"))
+        lines.append(f"{name}: ms per call {cells or ms.get('error')}")
+    if r["controller_frame_ms"]:
+        for n, ms in r["controller_frame_ms"].items():
+            lines.append(f"controller step, {n} character(s): {ms:.3f} ms")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m mann.bench", description=__doc__.split("\n")[0])
+    ap.add_argument("--model", help="model file or .bin folder (default: the shipped model)")
+    ap.add_argument("--random", action="store_true", help="benchmark an untrained model")
+    ap.add_argument("--device", help="cpu, cuda, cuda:N (default: CUDA when available)")
+    ap.add_argument("--json", action="store_true", help="print one JSON object last")
+    args = ap.parse_args(argv)
+    model = random_model(device=args.device) if args.random else load_model(args.model, args.device)
+    result = run(model)
+    print(report(result))
+    if args.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

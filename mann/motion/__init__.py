@@ -1,0 +1,2 @@
+"""Motion-capture clips: the clip type, rig conventions, readers and writers per format
+(data preparation; the runtime never imports this package)."""

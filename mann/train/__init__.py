@@ -1,0 +1,1 @@
+"""Training (``python -m mann.train``): the loop, checkpoints and exports."""

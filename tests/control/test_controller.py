@@ -1,0 +1,231 @@
+"""The batched character controller: contract, determinism, NaN guard, stability."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from mann.characters import DOG
+from mann.control.controller import ACTIONS, GAITS, Commands, Controller
+from mann.core import quat
+from mann.eval.metrics import bone_length_error
+from mann.features.frames import canonical_frames
+from mann.features.layout import (
+    NUM_FUTURE,
+    ROOT_TURN,
+    ROOT_X,
+    JointBlock,
+    OutputFeatures,
+    pack_output,
+)
+from mann.nn.model import random_model
+
+
+@pytest.fixture(scope="module")
+def model():
+    return random_model(seed=3)
+
+
+def _rest():
+    """A hand-made standing dog (no shared data needed), canonical frames, in metres."""
+    left = {
+        0: (0, 0.45, 0), 1: (0, 0.45, 0), 2: (0, 0.44, 0.19), 3: (0, 0.45, 0.41),
+        4: (0, 0.5, 0.54), 5: (0, 0.52, 0.7), 6: (0.04, 0.41, 0.39), 7: (0.08, 0.36, 0.44),
+        8: (0.09, 0.25, 0.35), 9: (0.07, 0.08, 0.38), 10: (0.06, 0.02, 0.42),
+        16: (0.05, 0.38, -0.06), 17: (0.07, 0.25, 0.02), 18: (0.05, 0.13, -0.1),
+        19: (0.05, 0.02, -0.11), 24: (0, 0.45, -0.07), 25: (0, 0.35, -0.13),
+        26: (0, 0.25, -0.19),
+    }  # fmt: skip
+    p = np.zeros((DOG.num_joints, 3))
+    for j, v in left.items():
+        p[j] = v
+        p[DOG.mirror[j]] = (-v[0], v[1], v[2])
+    fwd, up = canonical_frames(p)
+    return JointBlock(p, fwd, up, np.zeros_like(p))
+
+
+class StillModel:
+    """Stand-in: always predicts the rest pose standing still, with root velocity
+    ``velocity`` (x, z) m/s and turn ``turn`` deg/s."""
+
+    def __init__(self, rest, velocity=(0.0, 0.0), turn=0.0):
+        z = np.zeros((NUM_FUTURE, 2))
+        out = OutputFeatures(z, z + [0, 1], z, rest, np.asarray(velocity, float), np.array(turn))
+        self.y = pack_output(out)
+        self.calls = 0
+
+    def predict(self, x, clamp=None, return_gating=False):
+        self.calls += 1
+        y = np.tile(self.y, (len(x), 1))
+        return (y, np.full((len(x), 8), 1 / 8)) if return_gating else y
+
+
+class Poisoned:
+    """Wraps a model; at call number ``at`` row ``row`` becomes ``value``."""
+
+    def __init__(self, inner, at, row, value=np.nan, index=None):
+        self.inner, self.at, self.row, self.value, self.index = inner, at, row, value, index
+        self.calls = 0
+
+    def predict(self, x, clamp=None, return_gating=False):
+        y, g = self.inner.predict(x, clamp=clamp, return_gating=True)
+        y = np.array(y)
+        if self.calls == self.at:
+            y[self.row, slice(None) if self.index is None else self.index] = self.value
+        self.calls += 1
+        return (y, g) if return_gating else y
+
+
+def random_commands(n, frames, seed=0):
+    rng = np.random.default_rng(seed)
+    out = []
+    for f in range(frames):
+        if f % 40 == 0:
+            move = rng.uniform(-1, 1, (n, 2))
+            turn = rng.choice([-1.0, 0.0, 0.5], n)
+            gait = rng.integers(0, len(GAITS), n)
+            action = np.where(rng.random(n) < 0.2, rng.integers(0, len(ACTIONS), n), 0)
+        out.append(Commands(move.copy(), turn.copy(), gait.copy(), action.copy()))
+    return out
+
+
+def test_state_shapes_follow_the_contract(model):
+    c = Controller(model, num_characters=3, rest_pose=_rest())
+    c.step(Commands.idle(3))
+    s = c.state
+    for name, shape in {
+        "positions": (3, 27, 3), "forward": (3, 27, 3), "up": (3, 27, 3),
+        "velocities": (3, 27, 3), "root_pos": (3, 3), "root_yaw": (3,),
+        "traj_pos": (3, 111, 3), "traj_dir": (3, 111, 3), "traj_style": (3, 111, 6),
+        "traj_speed": (3, 111), "styles": (3, 6), "speed": (3,), "target_speed": (3,),
+        "gating": (3, 8), "contacts": (3, 4), "nan_events": (3,),
+    }.items():  # fmt: skip
+        assert np.shape(getattr(s, name)) == shape, name
+    assert s.contacts.dtype == bool and s.frame == 1 and s.network_ms > 0
+    assert np.allclose(s.gating.sum(axis=1), 1, atol=1e-5)
+
+
+def test_characters_start_idle_in_a_row_facing_plus_z():
+    rest = _rest()
+    c = Controller(StillModel(rest), num_characters=3, spacing=2.0, rest_pose=rest)
+    assert np.allclose(c.state.root_pos[:, 0], [0, 2, 4]) and np.allclose(c.state.root_yaw, 0)
+    hips = c.state.positions[:, 0]
+    assert np.allclose(hips[:, ::2], c.state.root_pos[:, ::2])
+    assert np.allclose(c.state.styles[:, 0], 1)  # idle
+
+
+def test_commands_are_validated(model):
+    c = Controller(model, num_characters=2, rest_pose=_rest())
+    bad = Commands.idle(3)
+    with pytest.raises(ValueError, match="move"):
+        c.step(bad)
+    cmd = Commands.idle(2)
+    cmd.gait[:] = 7
+    with pytest.raises(ValueError, match="gait"):
+        c.step(cmd)
+
+
+def test_same_commands_give_identical_motion(model):
+    a = Controller(model, num_characters=2, rest_pose=_rest())
+    b = Controller(model, num_characters=2, rest_pose=_rest())
+    for cmd in random_commands(2, 120, seed=1):
+        a.step(cmd)
+        b.step(cmd)
+    for name in ("positions", "root_pos", "root_yaw", "traj_pos", "traj_style", "speed"):
+        assert np.array_equal(getattr(a.state, name), getattr(b.state, name)), name
+
+
+def test_one_network_call_per_frame_for_all_characters():
+    rest = _rest()
+    m = StillModel(rest)
+    c = Controller(m, num_characters=5, rest_pose=rest)
+    for _ in range(7):
+        c.step(Commands.idle(5))
+    assert m.calls == 7
+
+
+@pytest.mark.parametrize(
+    "value, index",
+    [(np.nan, None), (np.inf, 3), (100.0, ROOT_X), (3000.0, ROOT_TURN), (10.0, 36 + 12 * 10 + 1)],
+)
+def test_bad_prediction_is_rejected_for_that_character_only(model, caplog, value, index):
+    rest = _rest()
+    cmds = random_commands(3, 40, seed=2)
+    clean = Controller(model, num_characters=3, rest_pose=rest)
+    bad = Controller(Poisoned(model, at=30, row=1, value=value, index=index), 3, rest_pose=rest)
+    with caplog.at_level(logging.WARNING, logger="mann"):
+        for f, cmd in enumerate(cmds):
+            before = bad.state.positions.copy()
+            clean.step(cmd)
+            bad.step(cmd)
+            if f == 30:
+                assert np.array_equal(bad.state.positions[1], before[1])  # last good pose
+                root = bad.state.root_pos[1]
+                assert np.allclose(bad.state.traj_pos[1], root[None])  # idle stance
+                assert np.allclose(bad.state.styles[1], [1, 0, 0, 0, 0, 0])
+    assert bad.state.nan_events.tolist() == [0, 1, 0]
+    assert "bad prediction" in caplog.text
+    for k in (0, 2):  # the others never noticed
+        assert np.array_equal(clean.state.positions[k], bad.state.positions[k])
+    assert np.isfinite(bad.state.positions).all()
+
+
+def test_thousand_random_frames_stay_finite_with_rest_bone_lengths(model):
+    rest = _rest()
+    lengths = DOG.bone_lengths(rest.pos)
+    c = Controller(model, num_characters=3, rest_pose=rest, bone_lengths=lengths)
+    worst = 0.0
+    for cmd in random_commands(3, 1000, seed=4):
+        c.step(cmd)
+        assert np.isfinite(c.state.positions).all() and np.isfinite(c.state.root_pos).all()
+        worst = max(worst, bone_length_error(c.state.positions, lengths))
+    assert worst < 0.01
+    assert np.isfinite(c.state.traj_pos).all() and np.isfinite(c.state.forward).all()
+
+
+def test_bone_lengths_default_to_the_given_rest_pose(model):
+    rest = _rest()
+    c = Controller(model, num_characters=1, rest_pose=rest)
+    assert np.array_equal(c.bone_lengths, DOG.bone_lengths(rest.pos))
+    c.step(Commands.idle(1))
+    assert bone_length_error(c.state.raw_positions, c.bone_lengths) < 1e-6
+
+
+def test_still_model_keeps_the_rest_pose_and_pins_paws():
+    rest = _rest()
+    c = Controller(StillModel(rest), 2, rest_pose=rest, bone_lengths=DOG.bone_lengths(rest.pos))
+    start = c.state.positions.copy()
+    for _ in range(30):
+        c.step(Commands.idle(2))
+    assert np.allclose(c.state.positions, start, atol=1e-9)
+    low = rest.pos[[10, 15, 19, 23], 1] < c.config.ik.contact_height
+    assert (c.state.contacts == low[None]).all()
+
+
+def test_forward_command_steers_the_future_and_root_moves_along_heading():
+    rest = _rest()
+    c = Controller(
+        StillModel(rest, velocity=(0.0, 1.0), turn=30.0), num_characters=1, rest_pose=rest
+    )
+    cmd = Commands.idle(1)
+    cmd.move[:] = (0.0, 1.0)
+    cmd.gait[:] = GAITS.index("trot")
+    for _ in range(60):
+        c.step(cmd)
+    s = c.state
+    assert s.target_speed[0] == pytest.approx(c.config.gait_speeds[2])
+    assert s.styles[0, 1] > 0.9  # move style
+    assert s.root_pos[0, 2] > 0.2 and s.root_yaw[0] > 0.1  # moved forward, turned left
+    future = quat.to_root(s.traj_pos[0, 110], s.root_pos[0], s.root_yaw[0])
+    assert future[2] > 0.1  # the future runs ahead (the stand-in predicts none)
+
+
+def test_reset_one_character(model):
+    c = Controller(model, num_characters=2, rest_pose=_rest())
+    for cmd in random_commands(2, 50, seed=5):
+        c.step(cmd)
+    c.reset(1)
+    assert np.allclose(c.state.root_pos[1], c.start_pos[1]) and c.state.root_yaw[1] == 0
+    assert not np.allclose(c.state.root_pos[0], c.start_pos[0])

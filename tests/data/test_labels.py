@@ -1,0 +1,146 @@
+"""Style labels and paw contacts on the real clips; the override file."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from mann.characters import DOG
+from mann.data.labels import (
+    OVERRIDE_FILE,
+    clip_labels,
+    load_overrides,
+    paw_contacts,
+    plot_labels,
+    soften,
+    style_seconds,
+)
+from mann.features.layout import IDLE, JUMP, LIE, MOVE, SIT, STAND, STYLE_NAMES
+from mann.features.root import root_speed
+from mann.motion.io import load_clips
+from mann.motion.rig import normalise_clip
+
+
+@pytest.fixture(scope="module")
+def labelled(clips_dir):
+    out = {}
+    for clip in load_clips(clips_dir):
+        clip = normalise_clip(clip)
+        labels, contacts = clip_labels(clip, overrides={})
+        out[clip.name[:6]] = (clip, labels, contacts)
+    return out
+
+
+def test_shapes_and_sums(labelled):
+    for clip, labels, contacts in labelled.values():
+        assert labels.shape == (clip.num_frames, 6) and labels.dtype == np.float32
+        assert contacts.shape == (clip.num_frames, 4) and contacts.dtype == bool
+        np.testing.assert_allclose(labels.sum(axis=1), 1.0, atol=1e-5)
+        assert labels.min() >= 0
+
+
+def test_sitting_where_hips_low_and_head_high(labelled):
+    for clip, labels, _ in labelled.values():
+        hips, head = clip.positions[:, DOG.hips, 1], clip.positions[:, DOG.head, 1]
+        sitting = (hips < 0.12) & (head > 0.40)
+        if sitting.any():  # well inside the sitting range: labelled sit
+            assert np.mean(labels[sitting, SIT] > 0.5) > 0.95, clip.name
+        standing = hips > 0.4
+        if standing.any():
+            assert labels[standing, SIT].max() < 0.5, clip.name
+    clip, labels, _ = labelled["D1_003"]  # the dog sits throughout
+    assert np.all(labels[:, SIT] > 0.99)
+
+
+def test_lying_where_hips_and_head_low(labelled):
+    clip, labels, _ = labelled["D1_005"]  # lies for the first 12 s, then gets up
+    assert np.all(labels[:600].argmax(axis=1) == LIE)
+    assert np.all(labels[-60:].argmax(axis=1) == IDLE)
+    for clip, labels, _ in labelled.values():
+        low = (clip.positions[:, DOG.hips, 1] < 0.2) & (clip.positions[:, DOG.head, 1] < 0.3)
+        if low.any():
+            assert np.mean(labels[low, LIE] > 0.5) > 0.95, clip.name
+
+
+def test_moving_and_idle_by_speed(labelled):
+    for clip, labels, _ in labelled.values():
+        speed = root_speed(clip.positions)
+        up = clip.positions[:, DOG.hips, 1] > 0.4
+        fast, still = up & (speed > 0.5), up & (speed < 0.03)
+        if fast.any():
+            moving = labels[fast, MOVE] + labels[fast, JUMP]  # a running jump is fast too
+            assert np.mean(moving > 0.5) > 0.95, clip.name
+        if still.sum() > 120:
+            assert np.mean(labels[still, IDLE] > 0.5) > 0.8, clip.name
+    # The sniffing walk (head down, slow) stays "move" through its short pauses.
+    _, labels, _ = labelled["D1_047"]
+    assert style_seconds(labels)["move"] > 40
+
+
+def test_jump_and_no_stand(labelled):
+    clip, labels, contacts = labelled["D1_058"]
+    flight = ~contacts.any(axis=1) & (clip.positions[:, 10:24:4, 1].min(axis=1) > 0.2)
+    assert flight.sum() > 5  # the jump near frame 1600
+    assert labels[flight, JUMP].max() > 0.5
+    total = sum(style_seconds(lab)["jump"] for _, lab, _ in labelled.values())
+    assert 0.3 < total < 1.5
+    assert max(lab[:, STAND].max() for _, lab, _ in labelled.values()) < 1e-3
+
+
+def test_contacts_standing_still_and_trotting(labelled):
+    _, _, contacts = labelled["D1_003"]  # sitting: all paws down
+    assert contacts.mean() > 0.95
+    clip, _, contacts = labelled["D1_008"]  # moving at ~1 m/s after 6 s, pacing
+    gait = contacts[400:]
+    assert 0.3 < gait.mean() < 0.8
+    # Left and right alternate; in this pace the two left paws move together.
+    assert np.mean(gait[:, 0] == gait[:, 1]) < 0.5
+    assert np.mean(gait[:, 0] == gait[:, 2]) > 0.8
+    low_and_still = paw_contacts(clip.positions)
+    np.testing.assert_array_equal(low_and_still, contacts)
+
+
+def test_soften_makes_transitions_smooth():
+    hard = np.array([IDLE] * 100 + [SIT] * 100)
+    soft = soften(hard)
+    np.testing.assert_allclose(soft.sum(axis=1), 1.0)
+    assert soft[0, IDLE] == pytest.approx(1.0) and soft[-1, SIT] == pytest.approx(1.0)
+    assert 0.4 < soft[100, SIT] < 0.6
+    assert np.all(np.diff(soft[:, SIT]) >= -1e-12)
+    ramp = np.flatnonzero((soft[:, SIT] > 0.05) & (soft[:, SIT] < 0.95))
+    assert 15 < len(ramp) < 60  # about +-1.6 sigma of 0.25 s at 60 Hz
+
+
+def test_overrides_are_applied_and_validated(tmp_path, labelled):
+    clip, labels, _ = labelled["D1_001"]
+    path = tmp_path / "o.json"
+    path.write_text(json.dumps({"_note": "ignored", clip.name: [[300, 599, "lie"]]}))
+    over = load_overrides(path)
+    assert over == {clip.name: [(300, 599, LIE)]}
+    new, _ = clip_labels(clip, over)
+    assert np.all(new[360:540].argmax(axis=1) == LIE)
+    np.testing.assert_allclose(new[:200], labels[:200], atol=1e-6)
+    path.write_text(json.dumps({clip.name: [[10, 5, "sit"]]}))
+    with pytest.raises(ValueError, match=r"o\.json: clip D1_001.*bad entry \[10, 5, 'sit'\]"):
+        load_overrides(path)
+    path.write_text(json.dumps({clip.name: [[10, 20, "run"]]}))
+    with pytest.raises(ValueError, match="style one of idle, move"):
+        load_overrides(path)
+    with pytest.raises(ValueError, match="past the clip"):
+        clip_labels(clip, {clip.name: [(5000, 5001, SIT)]})
+    assert load_overrides(tmp_path / "absent.json") == {}
+
+
+def test_shipped_override_file_parses():
+    over = load_overrides(OVERRIDE_FILE)
+    for spans in over.values():
+        assert all(s in range(len(STYLE_NAMES)) for _, _, s in spans)
+
+
+def test_plot_labels_writes_png(tmp_path, labelled):
+    clip, labels, contacts = labelled["D1_006"]
+    short = clip.slice(500, 800)
+    plot_labels(short, labels[500:800], contacts[500:800], tmp_path / "p.png")
+    assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,122 @@
+"""The benchmark's numpy baseline, its timer and its JSON report (timings never asserted)."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from model_fakes import textured_model
+
+from mann.eval import bench
+from mann.nn.model import random_model
+from mann.nn.weights import state_to_params
+
+
+@pytest.fixture(scope="module")
+def model():
+    return textured_model(seed=4, bias_scale=0.1)
+
+
+@pytest.fixture
+def fast_measure(monkeypatch):
+    """Make every measurement a single run (MIN_SECONDS is read at call time)."""
+    monkeypatch.setattr(bench, "MIN_RUNS", 1)
+    monkeypatch.setattr(bench, "MIN_SECONDS", 0.0)
+
+
+@pytest.mark.parametrize("tensordot", [False, True])
+def test_numpy_blend_model_agrees_with_the_model(model, tensordot):
+    npm = bench.NumpyBlendModel(state_to_params(model.net.state_dict()), tensordot=tensordot)
+    x = (model.x_mean + np.random.default_rng(2).normal(size=(3, 480)) * model.x_std).astype(
+        np.float32
+    )
+    y = npm.predict(x)
+    ref = model.predict(x)
+    assert y.shape == (3, 363)
+    assert np.abs(y - ref).max() / np.abs(ref).max() < 1e-4
+    np.testing.assert_allclose(npm.predict_one(x[1]), y[1])
+
+
+def test_numpy_blend_uses_the_gating(model):
+    """Blending must depend on the gating: forcing uniform weights changes the output."""
+    params = state_to_params(model.net.state_dict())
+    x = np.random.default_rng(3).normal(size=(1, 480)).astype(np.float32)
+    y = bench.NumpyBlendModel(params).predict(x)
+    flat = dict(params, wc2_w=np.zeros_like(params["wc2_w"]), wc2_b=np.zeros_like(params["wc2_b"]))
+    y_flat = bench.NumpyBlendModel(flat).predict(x)
+    assert np.abs(y - y_flat).max() > 1e-3 * np.abs(y).max()
+
+
+def test_measure_returns_positive_milliseconds():
+    calls = []
+    ms = bench.measure(lambda: calls.append(1), min_seconds=0.0)
+    assert isinstance(ms, float)
+    assert ms > 0
+    assert len(calls) == bench.MIN_RUNS + 1  # one warm-up call, then MIN_RUNS timed ones
+    syncs = []
+    bench.measure(lambda: None, sync=lambda: syncs.append(1), min_seconds=0.0)
+    assert len(syncs) == bench.MIN_RUNS + 1
+
+
+def test_read_bandwidth_is_positive():
+    assert bench.read_bandwidth_gbs(1 << 20, torch.device("cpu")) > 0
+
+
+def test_main_prints_a_json_report_last(fast_measure, capsys):
+    bench.main(["--random", "--json", "--device", "cpu"])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) > 3  # the readable report comes first
+    r = json.loads(lines[-1])
+    for key in ("device", "batch1_ms", "numpy_blend_batch1_ms", "floor_batch1_ms"):
+        assert key in r, key
+    assert r["device"] == "cpu"
+    assert r["model"] == "random"
+    assert set(r["per_character_ms"]) == {"1", "64", "1024"}
+    assert r["batch1_ms"] == r["per_character_ms"]["1"]
+    for key in ("batch1_ms", "numpy_blend_batch1_ms", "floor_batch1_ms"):
+        assert isinstance(r[key], float) and r[key] > 0, key
+    assert all(v > 0 for v in r["per_character_ms"].values())
+    assert r["cuda_variants"] is None  # CPU run
+    # every parameter and the four normalisation vectors, as float32
+    net = random_model().net
+    n_values = sum(p.numel() for p in net.parameters()) + 2 * (480 + 363)
+    assert r["weight_bytes"] == 4 * n_values
+
+
+def test_main_without_json_prints_no_json(capsys, monkeypatch):
+    monkeypatch.setattr(bench, "run", lambda model: FAKE_RESULT)
+    bench.main(["--random", "--device", "cpu"])
+    out = capsys.readouterr().out
+    assert "batch 1:" in out and "ms" in out
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(out.strip().splitlines()[-1])
+
+
+FAKE_RESULT = {
+    "device": "cpu",
+    "device_name": "test",
+    "torch_threads": 1,
+    "model": "random",
+    "weight_bytes": 2**20,
+    "batch1_ms": 1.0,
+    "per_character_ms": {"1": 1.0, "64": 0.5, "1024": 0.25},
+    "numpy_blend_batch1_ms": 4.0,
+    "numpy_blend_per_character_ms": {"1": 4.0, "64": 4.0},
+    "numpy_tensordot_batch1_ms": 2.0,
+    "read_bandwidth_gbs": 10.0,
+    "floor_batch1_ms": 0.1,
+    "dram_bandwidth_gbs": 5.0,
+    "floor_dram_batch1_ms": 0.2,
+    "formulation_by_batch": {"1": "blend"},
+    "controller_frame_ms": {"1": 3.0},
+    "cuda_variants": None,
+}
+
+
+def test_report_states_the_ratios():
+    text = bench.report(FAKE_RESULT)
+    assert "ours / numpy = 0.25" in text  # 1.0 / 4.0
+    assert "ours / numpy = 0.50" in text  # tensordot: 1.0 / 2.0
+    assert "batch 1 is 10.0x the floor" in text
+    assert "0.500 x batch 1" in text and "0.250 x batch 1" in text
+    assert "controller step, 1 character(s): 3.000 ms" in text
