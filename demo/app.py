@@ -31,6 +31,7 @@ from demo.options import Options
 from demo.render.frame import SceneFlags, build_frame
 from demo.render.hud import HudData
 from demo.sim import SIM_DT, Backend, Simulation
+from mann.control.commands import ACTIONS, GAITS
 
 SLOW_FACTOR = 0.25
 MAX_FRAME_DT = 0.25  # s: a longer stall is not caught up (no spiral of death)
@@ -284,7 +285,7 @@ class App:
         fps = 1.0 / np.mean(self.stats.frame_s) if self.stats.frame_s else 0.0
         draw = self.stats.draw_ms[-1] if self.stats.draw_ms else 0.0
         info = [
-            f"gait {user.gait}    action {user.action}",
+            f"gait {GAITS[user.gait]}    action {ACTIONS[user.action]}",
             f"speed {float(s.speed[i]):.2f} m/s   (target {float(s.target_speed[i]):.2f})",
             f"network {float(s.network_ms):.2f} ms   draw {draw:.1f} ms",
             f"{fps:.0f} fps   dog {i + 1} of {self.sim.num}   t {self.sim.time:.1f} s",

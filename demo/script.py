@@ -22,9 +22,7 @@ from pathlib import Path
 
 from demo.errors import DemoError
 from demo.input.mapping import Intent
-
-GAIT_NAMES = ("walk", "pace", "trot", "canter")
-ACTION_NAMES = ("none", "jump", "sit", "stand", "lie")
+from mann.control.commands import ACTIONS, GAITS
 
 
 @dataclass(frozen=True)
@@ -57,15 +55,13 @@ def _apply(intent: Intent, token: str, where: str) -> Intent:
     if key == "turn":
         return replace(intent, turn=_unit(value, where, "turn"))
     if key == "gait":
-        if value not in GAIT_NAMES:
-            raise DemoError(f"{where}: gait must be one of {', '.join(GAIT_NAMES)}, got {value!r}")
-        return replace(intent, gait=value)
+        if value not in GAITS:
+            raise DemoError(f"{where}: gait must be one of {', '.join(GAITS)}, got {value!r}")
+        return replace(intent, gait=GAITS.index(value))
     if key == "action":
-        if value not in ACTION_NAMES:
-            raise DemoError(
-                f"{where}: action must be one of {', '.join(ACTION_NAMES)}, got {value!r}"
-            )
-        return replace(intent, action=value)
+        if value not in ACTIONS:
+            raise DemoError(f"{where}: action must be one of {', '.join(ACTIONS)}, got {value!r}")
+        return replace(intent, action=ACTIONS.index(value))
     raise DemoError(f"{where}: unknown field {key!r} (expected move, turn, gait or action)")
 
 

@@ -17,44 +17,44 @@ from demo.errors import DemoError
 from demo.input.mapping import Intent
 from demo.script import ScriptEvent, intent_at
 from demo.wander import wander
+from mann.control.commands import Commands
+from mann.control.config import STEP
 
-SIM_DT = 1.0 / 60.0
+SIM_DT = STEP  # the controller's fixed step (1/60 s)
 INTRO_STEPS = 60  # SPEC 5: the first second moves forward unless told otherwise
 CONTACT_HISTORY = 180  # steps kept for the footfall timeline (3 s)
 
 
 @dataclass(frozen=True)
 class Backend:
-    """What the demo takes from mann.control.controller (the binding contract)."""
+    """What the demo takes from mann.control.controller (the binding contract): the
+    controller class, stepped with ``mann.control.commands.Commands``."""
 
     Controller: Any
-    Commands: Any
-    GAITS: tuple[str, ...]
-    ACTIONS: tuple[str, ...]
 
 
 def load_backend() -> Backend:
-    """mann.control.controller's classes; DemoError when the library lacks them."""
+    """mann.control.controller's class; DemoError when the library lacks it."""
     try:
-        from mann.control.controller import ACTIONS, GAITS, Commands, Controller
+        from mann.control.controller import Controller
     except ImportError as e:
         raise DemoError(
-            f"the controller is not available ({e}): mann/controller.py is missing or "
-            "broken; reinstall the project (pip install -e .) or update your checkout"
+            f"the controller is not available ({e}): mann/control/controller.py is missing "
+            "or broken; reinstall the project (pip install -e .) or update your checkout"
         ) from None
-    return Backend(Controller, Commands, tuple(GAITS), tuple(ACTIONS))
+    return Backend(Controller)
 
 
-def make_commands(backend: Backend, move, turn, gait, action):
-    """A backend Commands for N characters from arrays; gait/action given by name."""
-    gait_id = {name: i for i, name in enumerate(backend.GAITS)}
-    action_id = {name: i for i, name in enumerate(backend.ACTIONS)}
-    return backend.Commands(
-        move=np.asarray(move, np.float32).reshape(-1, 2),
-        turn=np.asarray(turn, np.float32).reshape(-1),
-        gait=np.array([gait_id[str(g)] for g in np.ravel(gait)], np.int64),
-        action=np.array([action_id[str(a)] for a in np.ravel(action)], np.int64),
-    )
+def herd_commands(t: float, num: int, selected: int, user: Intent) -> Commands:
+    """Commands of one step: the herd wanders (:func:`demo.wander.wander` at ``t`` s),
+    character ``selected`` follows ``user``."""
+    herd = wander(t, np.arange(num))
+    cmd = Commands(herd["move"], herd["turn"], herd["gait"], herd["action"])
+    cmd.move[selected] = user.move
+    cmd.turn[selected] = user.turn
+    cmd.gait[selected] = user.gait
+    cmd.action[selected] = user.action
+    return cmd
 
 
 class Simulation:
@@ -98,18 +98,7 @@ class Simulation:
     def step(self, live: Intent | None = None, selected: int = 0) -> None:
         """Advance one fixed step of SIM_DT with the user's live input (None: none)."""
         user = self.user_intent(live)
-        cmd = wander(self.time, np.arange(self.num))
-        cmd["move"][selected] = user.move
-        cmd["turn"][selected] = user.turn
-        # Object arrays: fixed-width strings would truncate "canter" or "stand".
-        cmd["gait"] = cmd["gait"].astype(object)
-        cmd["action"] = cmd["action"].astype(object)
-        cmd["gait"][selected] = user.gait
-        cmd["action"][selected] = user.action
-        self.controller.step(
-            make_commands(self.backend, cmd["move"], cmd["turn"], cmd["gait"], cmd["action"]),
-            SIM_DT,
-        )
+        self.controller.step(herd_commands(self.time, self.num, selected, user))
         self.steps += 1
         self.time = self.steps * SIM_DT
         self.last.user = user

@@ -1,5 +1,5 @@
-"""A stand-in for mann.control.controller for the demo's tests (same names and state fields
-as the binding contract in notes/controller_api.md): it walks a fixed skeleton pose
+"""A stand-in for mann.control.controller for the demo's tests (same state fields as
+the binding contract, stepped with the library's ``Commands``): it walks a fixed skeleton pose
 with a simple leg swing, so the demo can be tested before, and without, the trained
 network. :func:`backend_and_model` picks the real controller when it exists.
 """
@@ -15,8 +15,6 @@ from mann.characters import DOG
 from mann.core import quat
 from mann.core.paths import DEFAULT_MODEL, dog_poses_dir
 
-GAITS = ("walk", "pace", "trot", "canter")
-ACTIONS = ("none", "jump", "sit", "stand", "lie")
 GAIT_SPEED = np.array([0.6, 1.0, 1.5, 2.5])  # m/s at full move
 TURN_RATE = 1.6  # rad/s at full turn
 STRIDE_HZ = 2.2  # leg cycles per second per m/s, roughly
@@ -46,18 +44,6 @@ def rest_pose() -> np.ndarray:
     if p[7, 0] < p[12, 0]:  # the pose file uses the mirrored rig: Left* on -X
         p[:, 0] *= -1.0
     return p
-
-
-@dataclass
-class Commands:
-    move: np.ndarray
-    turn: np.ndarray
-    gait: np.ndarray
-    action: np.ndarray
-
-    @staticmethod
-    def idle(n: int) -> Commands:
-        return Commands(np.zeros((n, 2)), np.zeros(n), np.full(n, 1), np.zeros(n, np.int64))
 
 
 @dataclass
@@ -143,7 +129,9 @@ class FakeController:
             frame=frame, network_ms=0.0, nan_events=np.zeros(n, np.int64),
         )  # fmt: skip
 
-    def step(self, commands, dt: float = 1 / 60) -> None:
+    def step(self, commands) -> None:
+        """One fixed step of 1/60 s with ``mann.control.commands.Commands``."""
+        dt = 1 / 60
         move = np.asarray(commands.move, np.float64).reshape(self.n, 2)
         speed = GAIT_SPEED[np.asarray(commands.gait)]
         self.yaw = self.yaw + np.asarray(commands.turn) * TURN_RATE * dt
@@ -157,7 +145,7 @@ class FakeController:
 
 
 def fake_backend() -> Backend:
-    return Backend(FakeController, Commands, GAITS, ACTIONS)
+    return Backend(FakeController)
 
 
 def backend_and_model():

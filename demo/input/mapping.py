@@ -10,7 +10,7 @@ The demo's controls (SPEC section 5):
   shoulder walk, pace by default; A jump, B sit, Y stand, X lie.
 
 Everything here is a pure function of its arguments; :class:`Intent` holds gait and
-action by name so that this module needs nothing from ``mann``.
+action as the library's indices (:mod:`mann.control.commands`).
 """
 
 from __future__ import annotations
@@ -21,12 +21,23 @@ from dataclasses import dataclass, field
 
 import pygame
 
+from mann.control.commands import (
+    ACT_JUMP,
+    ACT_LIE,
+    ACT_SIT,
+    ACT_STAND,
+    CANTER,
+    DEFAULT_GAIT,
+    NONE,
+    TROT,
+    WALK,
+)
+
 DEAD_ZONE = 0.2  # radial dead zone of both sticks (fraction of full deflection)
 TRIGGER_THRESHOLD = 0.5  # a trigger counts as pressed above this
 TURN_FULL_ANGLE = math.radians(60.0)  # heading error that asks for a full-rate turn
 CAMERA_YAW_RATE = math.radians(150.0)  # right stick full deflection, rad/s
 CAMERA_PITCH_RATE = math.radians(90.0)
-DEFAULT_GAIT = "pace"
 
 KEYBOARD_LEGEND = (
     "W / Up  forward     A / D  sideways     S / Down  stop",
@@ -52,12 +63,13 @@ class Intent:
 
     move: (x, z) in the CHARACTER frame, x = the dog's left, z = forward, |move| <= 1.
     turn: in [-1, 1], positive turns +Z towards +X (yaw increases, i.e. to the left).
+    gait, action: indices into ``mann.control.commands.GAITS`` and ``ACTIONS``.
     """
 
     move: tuple[float, float] = (0.0, 0.0)
     turn: float = 0.0
-    gait: str = DEFAULT_GAIT
-    action: str = "none"
+    gait: int = DEFAULT_GAIT
+    action: int = NONE
 
     def is_neutral(self) -> bool:
         """True when it asks for nothing but the default gait and no action."""
@@ -65,7 +77,7 @@ class Intent:
             self.move == (0.0, 0.0)
             and self.turn == 0.0
             and self.gait == DEFAULT_GAIT
-            and self.action == "none"
+            and self.action == NONE
         )
 
 
@@ -110,19 +122,19 @@ def keyboard_intent(keys: Collection[int]) -> Intent:
     turn_right = pygame.K_e in k or pygame.K_RIGHT in k
     turn = float(turn_left) - float(turn_right)
     if pygame.K_LSHIFT in k:
-        gait = "canter"
+        gait = CANTER
     elif pygame.K_LCTRL in k:
-        gait = "trot"
+        gait = TROT
     elif pygame.K_LALT in k:
-        gait = "walk"
+        gait = WALK
     else:
         gait = DEFAULT_GAIT
-    action = "none"
+    action = NONE
     for key, name in (
-        (pygame.K_SPACE, "jump"),
-        (pygame.K_v, "sit"),
-        (pygame.K_r, "stand"),
-        (pygame.K_f, "lie"),
+        (pygame.K_SPACE, ACT_JUMP),
+        (pygame.K_v, ACT_SIT),
+        (pygame.K_r, ACT_STAND),
+        (pygame.K_f, ACT_LIE),
     ):
         if key in k:
             action = name
@@ -177,21 +189,21 @@ def steer(move_char: tuple[float, float]) -> tuple[tuple[float, float], float]:
     return (mag * math.sin(e), mag * math.cos(e)), turn
 
 
-def pad_gait(pad: PadState) -> str:
+def pad_gait(pad: PadState) -> int:
     if pad.right_trigger > TRIGGER_THRESHOLD:
-        return "canter"
+        return CANTER
     if "rightshoulder" in pad.buttons:
-        return "trot"
+        return TROT
     if "leftshoulder" in pad.buttons:
-        return "walk"
+        return WALK
     return DEFAULT_GAIT
 
 
-def pad_action(pad: PadState) -> str:
-    for button, name in (("a", "jump"), ("b", "sit"), ("y", "stand"), ("x", "lie")):
+def pad_action(pad: PadState) -> int:
+    for button, name in (("a", ACT_JUMP), ("b", ACT_SIT), ("y", ACT_STAND), ("x", ACT_LIE)):
         if button in pad.buttons:
             return name
-    return "none"
+    return NONE
 
 
 def pad_intent(pad: PadState, camera_yaw: float, character_yaw: float) -> Intent:

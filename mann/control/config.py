@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mann.control.ik import IKConfig
+STEP = 1.0 / 60.0  # s: the controller's fixed step, one trajectory point and one frame
 
 # Base speed per gait (walk, pace, trot, canter), m/s, calibrated on the 8 shared clips by
 # mann.data.calibrate (its docstring has the numbers); a model file carries its own.
@@ -19,23 +19,61 @@ _MODEL_TUNABLES = {
 }
 
 
+def per_step(half_life: float) -> float:
+    """The share of the way an exponential blend of this ``half_life`` (s) covers in one
+    :data:`STEP` (a half-life of 0.040157 s covers a quarter: the reference's 0.25 a frame)."""
+    return 1.0 - 0.5 ** (STEP / half_life)
+
+
+@dataclass
+class IKConfig:
+    """Contact and IK tunables (metres, m/s, frames of the fixed 1/60 s step).
+
+    A paw touches down below ``contact_height`` while horizontally slower than
+    ``contact_speed``; it lifts off above ``release_height``, faster than
+    ``release_speed``, once the network's paw is ``max_pin_offset`` from its pin, or
+    when the pin is out of the leg's reach by ``max_overreach``. A paw in swing (it
+    has risen above ``swing_height`` since its last contact) that moves horizontally
+    faster than ``clearance_speeds[0]`` is lifted towards at least ``swing_clearance``
+    above the ground (fully at ``clearance_speeds[1]``): a swing that comes in low
+    steps down instead of sliding in along the floor. A paw that never lifts (the
+    network gliding) is left alone. ``swing_clearance = 0`` turns this off. A paw is
+    never shown below the ground (y = 0).
+    """
+
+    contact_height: float = 0.03
+    release_height: float = 0.045
+    contact_speed: float = 0.3
+    release_speed: float = 0.9
+    max_pin_offset: float = 0.08
+    max_overreach: float = 0.02
+    blend_in_frames: float = 3.0
+    blend_out_frames: float = 6.0
+    swing_clearance: float = 0.03
+    swing_height: float = 0.04
+    clearance_speeds: tuple[float, float] = (0.4, 0.9)
+
+
 @dataclass
 class ControllerConfig:
-    """Tunables of the controller; gains and rates are per 60 Hz frame.
+    """Tunables of the controller; time constants in seconds (the step is :data:`STEP`).
 
-    gain / decay: blend of the target direction, velocity and correction factor
-    towards the commands while a control is held / after release (reference 0.25,
-    0.05). pid: (kp, ki, kd) on the speed error in m/s (reference 0.2, 0.8, 0).
-    exponents: position, direction, velocity bias of the future blend (0.75, 1.25,
-    1.0). turn_deg: per gait, the target direction turns by turn x this (the
-    reference: 60 for all). Here 20, 25, 30, 15 for walk, pace, trot, canter: with the
+    steer_half_life / release_half_life: the target direction, velocity and correction
+    factor blend towards the commands with this half-life while a control is held /
+    after release (the reference's 0.25 and 0.05 a frame: 0.040157 and 0.225223 s).
+    pid: (kp, ki, kd) on the speed error in m/s (reference 0.2, 0.8, 0). exponents:
+    position, direction, velocity bias of the future blend (0.75, 1.25, 1.0).
+    turn_deg: per gait, the target direction turns by turn x this (the reference: 60
+    for all). Here 20, 25, 30, 15 for walk, pace, trot, canter: with the
     trained models a full turn then runs at about 60 deg/s from walk to trot and 20
     deg/s cantering, within the dog data's turning rates at those speeds (90th
     percentile: about 100 deg/s below 0.8 m/s, 57 at 0.8-1.4, 15-30 faster); 60 deg
     made a walking dog spin at 100-115 deg/s on tight circles and slide its paws.
-    gait_speeds: base speed per gait (:data:`mann.gait.GAIT_SPEEDS`, calibrated on the dog data).
-    style_transitions: per-frame rate of each style (idle, move, jump, sit, stand,
-    lie) at the root point; speed_transition likewise for the desired speed.
+    gait_speeds: base speed per gait (:data:`GAIT_SPEEDS`, calibrated on the dog data).
+    style_half_lives: half-life of each style's blend (idle, move, jump, sit, stand,
+    lie) at the root point (the reference's 0.1 and 0.05 a frame: 0.109647 and 0.225223
+    s);
+    speed_half_life likewise for the desired speed.
     rest_exponents: root motion is scaled by min((1 - idle)^a, (1 - sit - stand -
     lie)^b) so resting poses do not drift. extrapolation: weight of a future point's
     extrapolation against the network's prediction (0.5); pose_blend: weight of the
@@ -45,8 +83,8 @@ class ControllerConfig:
     own direction, so the network's small turns add up to a drifting heading).
     """
 
-    gain: float = 0.25
-    decay: float = 0.05
+    steer_half_life: float = 0.040157
+    release_half_life: float = 0.225223
     pid: tuple[float, float, float] = (0.2, 0.8, 0.0)
     pid_integral_limit: float = 0.1  # m: I term <= 0.08 m/s; halves the start-up overshoot
     exponents: tuple[float, float, float] = (0.75, 1.25, 1.0)
@@ -59,8 +97,8 @@ class ControllerConfig:
     jump_seconds: float = 0.8  # one jump: the data's only labelled jump lasts 48 frames
     rest_max_speed: float = 0.5
     speed_window: int = 10  # frames of root velocity averaged into the current speed
-    style_transitions: tuple[float, ...] = (0.1, 0.1, 0.1, 0.05, 0.05, 0.05)
-    speed_transition: float = 0.1
+    style_half_lives: tuple[float, ...] = (0.109647,) * 3 + (0.225223,) * 3
+    speed_half_life: float = 0.109647
     rest_exponents: tuple[float, float] = (0.25, 0.5)
     extrapolation: float = 0.5
     pose_blend: float = 0.5

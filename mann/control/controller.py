@@ -1,30 +1,33 @@
 """The per-frame character controller of SPEC 5, headless and vectorised over N dogs.
 
-Each :meth:`Controller.step` runs the reference loop for all characters with ONE
-network call: commands -> targets (:mod:`mann.control.targets`), the future trajectory steered
-towards them (:mod:`mann.control.trajectory`), X written by :func:`mann.layout.pack_input`,
-prediction, Y read by :func:`mann.layout.unpack_output`, root motion, trajectory
-correction and the new pose; then bone lengths are restored (:mod:`mann.control.pose`) and the
-paws cleaned up (:mod:`mann.control.ik`). The intro of the reference demo (moving forward for
-the first second) belongs to the demo.
+Each :meth:`Controller.step` advances every character by one fixed step of 1/60 s
+(:data:`mann.control.config.STEP`) with ONE network call: commands -> targets
+(:mod:`mann.control.targets`), the future trajectory steered towards them
+(:mod:`mann.control.trajectory`), X written by :func:`mann.features.layout.pack_input`,
+prediction, Y read once by :func:`mann.features.layout.unpack_output`, root motion,
+trajectory correction and the new pose; then bone lengths are restored
+(:mod:`mann.control.pose`) and the paws cleaned up (:mod:`mann.control.ik`). The intro of
+the reference demo (moving forward for the first second) belongs to the demo.
 
 Robustness: the normalised input is clamped; a prediction that is not finite or
-explodes (``ControllerConfig.max_*``) never reaches the pose: that character keeps its
-last good pose for the frame, is reset to an idle stance at its place and heading, and
-``state.nan_events`` counts it (logged, at most once per ``log_interval`` frames).
-Same commands give the same motion: nothing here reads a clock except ``network_ms``.
+explodes (``ControllerConfig.max_*``) is rejected before anything advances: that
+character stands idle in its rest pose at its place and heading, shows its last pose
+for the frame, and ``state.nan_events`` counts it (logged, at most once per
+``log_interval`` frames). Same commands give the same motion: nothing here reads a
+clock except ``network_ms``.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import fields, is_dataclass
 
 import numpy as np
 
 from mann.characters import DOG
 from mann.control.commands import ACT_JUMP, ACTIONS, GAITS, Commands
-from mann.control.config import ControllerConfig
+from mann.control.config import STEP, ControllerConfig, per_step
 from mann.control.ik import PawIK
 from mann.control.pid import SpeedPID
 from mann.control.pose import bone_directions, rest_bone_lengths, restore_bone_lengths
@@ -46,36 +49,68 @@ from mann.core import quat
 from mann.features.layout import (
     IDLE,
     LIE,
-    NUM_FUTURE,
     SIT,
     STAND,
     InputFeatures,
     JointBlock,
     OutputFeatures,
     pack_input,
-    pack_output,
     unpack_output,
 )
 
-__all__ = ["ACTIONS", "GAITS", "Commands", "Controller", "ControllerConfig", "ControllerState"]
+__all__ = [
+    "ACTIONS", "GAITS", "STEP", "Commands", "Controller", "ControllerConfig", "ControllerState",
+]  # fmt: skip
 
 log = logging.getLogger("mann")
 
 
-def _per_frame(rate: float, dt: float) -> float:
-    """A per-60-Hz-frame blend rate for a step of ``dt`` seconds."""
-    return 1.0 - (1.0 - rate) ** (dt * 60.0)
+def take_rows(block, rows: np.ndarray):
+    """A copy of a dataclass of (N, ...) arrays (nested ones too) holding only ``rows``."""
+    return type(block)(
+        **{
+            f.name: take_rows(v, rows) if is_dataclass(v) else v[rows]
+            for f in fields(block)
+            for v in (getattr(block, f.name),)
+        }
+    )
+
+
+def put_rows(block, rows: np.ndarray, part) -> None:
+    """Write ``part`` (as made by :func:`take_rows`) back into ``block``'s ``rows``."""
+    for f in fields(block):
+        v = getattr(block, f.name)
+        if is_dataclass(v):
+            put_rows(v, rows, getattr(part, f.name))
+        else:
+            v[rows] = getattr(part, f.name)
+
+
+def rest_scale(style: np.ndarray, exponents) -> np.ndarray:
+    """(N,) factor on the root motion so that resting poses do not drift (SPEC 5.5):
+    min((1 - idle)^a, (1 - sit - stand - lie)^b) of the root styles ``style`` (N, 6)."""
+    a, b = exponents
+    return np.minimum(
+        np.clip(1.0 - style[:, IDLE], 0.0, 1.0) ** a,
+        np.clip(1.0 - style[:, SIT] - style[:, STAND] - style[:, LIE], 0.0, 1.0) ** b,
+    )
 
 
 class Controller:
     """N dogs driven by one MANN model (see the module docstring).
 
     model: anything with ``predict(x, clamp=, return_gating=True)`` (a
-    :class:`mann.model.Model`). Characters start idle at x = spacing * i (a grid of
+    :class:`mann.nn.model.Model`). Characters start idle at x = spacing * i (a grid of
     rows for more than 16), facing +Z. rest_pose: a root-frame
-    :class:`mann.layout.JointBlock` (default: the model's, :func:`mann.pose.rest_pose`);
-    bone_lengths: (27,) m (default: the rest pose's own when one is passed, else the
-    model's, :func:`mann.pose.rest_bone_lengths`). ik: paw contact clean-up on or off.
+    :class:`mann.features.layout.JointBlock` (default: the model's,
+    :func:`mann.control.pose.rest_pose`); bone_lengths: (27,) m (default: the rest pose's
+    own when one is passed, else the model's, :func:`mann.control.pose.rest_bone_lengths`).
+    ik: paw contact clean-up on or off.
+
+    ``pose`` is the network's pose in world space (a JointBlock of (N, 27, 3) arrays): what
+    it predicted, with the rest bone lengths, before the paw clean-up; the network reads
+    it back next step. ``shown`` (positions, forward, up) is the pose as displayed, after
+    the clean-up. ``state`` is what callers read: copies, refreshed every step.
     """
 
     def __init__(
@@ -104,16 +139,9 @@ class Controller:
         cols = self.n if self.n <= 16 else int(np.ceil(np.sqrt(self.n)))
         i = np.arange(self.n)
         self.start_pos = np.stack([spacing * (i % cols), 0 * i, spacing * (i // cols)], -1)
-        self._rest_y = self._rest_output()
         self.reset()
 
     # ------------------------------------------------------------------ set-up
-
-    def _rest_output(self) -> np.ndarray:
-        """Y (363,) of a character standing still in the rest pose (used for bad rows)."""
-        z2 = np.zeros((NUM_FUTURE, 2))
-        still = OutputFeatures(z2, z2 + [0.0, 1.0], z2, self.rest, np.zeros(2), np.zeros(()))
-        return pack_output(still).astype(np.float64)
 
     def _rest_world(self, mask: np.ndarray):
         """The rest pose of the selected characters at their root (pos, fwd, up)."""
@@ -141,11 +169,11 @@ class Controller:
             self.paw_ik = PawIK(self.n, self.config.ik)
             self.jumps = JumpTimer(self.n)
             self.target_dir = yaw_dir(z)
-            self.heading = yaw_dir(z)
+            self.held_heading = yaw_dir(z)
             self.target_vel = np.zeros((self.n, 3))
             self.correction = np.zeros(self.n)
             self.target_speed = np.zeros(self.n)
-            self.net = JointBlock(*(np.zeros((self.n, DOG.num_joints, 3)) for _ in range(4)))
+            self.pose = JointBlock(*(np.zeros((self.n, DOG.num_joints, 3)) for _ in range(4)))
             self.state = self._empty_state()
             self._pending_log = 0
             self._last_log = -(10**9)
@@ -153,7 +181,8 @@ class Controller:
             self.traj.reset(mask, self.start_pos, np.zeros(self.n))
             self.state.nan_events[mask] = 0
         self._stand(mask)
-        self._publish(self.net.pos, self.net.fwd, self.net.up, np.zeros((self.n, 8)))
+        self.shown = (self.pose.pos.copy(), self.pose.fwd.copy(), self.pose.up.copy())
+        self._publish(np.zeros((self.n, 8)))
 
     def _stand(self, mask: np.ndarray) -> None:
         """Idle stance in the rest pose at the current root for the selected characters."""
@@ -162,19 +191,20 @@ class Controller:
         self.paw_ik.reset(mask)
         self.jumps.reset(mask)
         self.target_dir[mask] = yaw_dir(self.traj.root_yaw[mask])
-        self.heading[mask] = self.target_dir[mask]
+        self.held_heading[mask] = self.target_dir[mask]
         self.target_vel[mask] = 0.0
         self.correction[mask] = 0.0
-        self.net.pos[mask], self.net.fwd[mask], self.net.up[mask] = self._rest_world(mask)
-        self.net.vel[mask] = 0.0
+        self.pose.pos[mask], self.pose.fwd[mask], self.pose.up[mask] = self._rest_world(mask)
+        self.pose.vel[mask] = 0.0
 
     def _empty_state(self) -> ControllerState:
         n, z3 = self.n, np.zeros((self.n, DOG.num_joints, 3))
         return ControllerState(
             positions=z3.copy(), forward=z3.copy(), up=z3.copy(), velocities=z3.copy(),
             root_pos=np.zeros((n, 3)), root_yaw=np.zeros(n),
-            traj_pos=self.traj.pos, traj_dir=self.traj.dir, traj_style=self.traj.style,
-            traj_speed=self.traj.speed, styles=np.zeros((n, 6)), speed=np.zeros(n),
+            traj_pos=self.traj.pos.copy(), traj_dir=self.traj.dir.copy(),
+            traj_style=self.traj.style.copy(), traj_speed=self.traj.speed.copy(),
+            styles=np.zeros((n, 6)), speed=np.zeros(n),
             target_speed=np.zeros(n), gating=np.zeros((n, 8)),
             contacts=np.zeros((n, 4), dtype=bool), nan_events=np.zeros(n, dtype=np.int64),
         )  # fmt: skip
@@ -182,127 +212,133 @@ class Controller:
     # --------------------------------------------------------------- the loop
 
     def current_speed(self) -> np.ndarray:
-        """Root speed (N,) m/s: the mean root velocity over the last ``speed_window`` frames."""
+        """Root speed (N,) m/s: the mean root velocity over the last ``speed_window`` steps."""
         w = max(1, int(self.config.speed_window))
         return np.linalg.norm(self.traj.vel[:, ROOT - w + 1 : ROOT + 1].mean(axis=1), axis=-1)
 
-    def step(self, commands: Commands, dt: float = 1.0 / 60.0) -> None:
-        """Advance all characters by one frame of ``dt`` seconds (one network call)."""
-        if not dt > 0:
-            raise ValueError(f"dt must be positive seconds, got {dt}")
+    def step(self, commands: Commands) -> None:
+        """Advance all characters by one step of 1/60 s (:data:`STEP`; one network call).
+
+        Afterwards ``state`` holds copies: callers may keep or change them freely.
+        """
         cmd = commands.validated(self.n)
-        self._steer(cmd, dt)
+        self._steer(cmd)
         x = self._build_input()
         t0 = time.perf_counter()
         y, gating = self.model.predict(x, clamp=self.config.clamp, return_gating=True)
         network_ms = 1000.0 * (time.perf_counter() - t0)
-        y = np.asarray(y, dtype=np.float64)
-        good = self._good_rows(y)
-        y[~good] = self._rest_y
-        gating = np.where(good[:, None], np.asarray(gating, dtype=np.float64), 0.0)
-        last_shown = (self.state.positions.copy(), self.state.forward.copy(), self.state.up.copy())
-        self._advance(unpack_output(y), dt)
+        out = unpack_output(np.asarray(y, dtype=np.float64))
+        good = self._plausible(out)
         bad = ~good
         if bad.any():
             self._reject(bad)
+        self._advance(take_rows(out, good), good)
         if self.ik_enabled:
-            shown = self.paw_ik.apply(self.net.pos, self.net.fwd, self.net.up, dt)
+            shown = self.paw_ik.apply(self.pose.pos, self.pose.fwd, self.pose.up)
         else:
-            shown = (self.net.pos.copy(), self.net.fwd.copy(), self.net.up.copy())
-        for k in range(3):
-            shown[k][bad] = last_shown[k][bad]
-        self._publish(*shown, gating)
+            shown = (self.pose.pos.copy(), self.pose.fwd.copy(), self.pose.up.copy())
+        for now, last in zip(shown, self.shown, strict=True):
+            now[bad] = last[bad]  # a rejected character shows its last pose for this step
+        self.shown = shown
+        gating = np.where(good[:, None], np.asarray(gating, dtype=np.float64), 0.0)
+        self._publish(gating)
         self.state.frame += 1
         self.state.network_ms = network_ms
 
-    def _steer(self, cmd: Commands, dt: float) -> None:
+    def _steer(self, cmd: Commands) -> None:
         """Targets and the future trajectory blend (SPEC 5.2-5.3)."""
         cfg = self.config
         current = self.current_speed()
         ready = ready_to_jump(cmd, current, cfg)
-        jumping = self.jumps.update(cmd.action == ACT_JUMP, ready, cfg.jump_seconds, dt)
-        tg = plan_targets(cmd, current, cfg, jumping)
-        self.target_speed = tg.speed
-        bias = np.maximum(tg.speed + self.pid.update(tg.speed, current, tg.use_pid, dt), 0.0)
-        g = np.where(tg.control, _per_frame(cfg.gain, dt), _per_frame(cfg.decay, dt))
+        jumping = self.jumps.update(cmd.action == ACT_JUMP, ready, cfg.jump_seconds)
+        targets = plan_targets(cmd, current, cfg, jumping)
+        self.target_speed = targets.speed
+        pid = self.pid.update(targets.speed, current, targets.use_pid)
+        speed = np.maximum(targets.speed + pid, 0.0)
+        blend = np.where(
+            targets.control, per_step(cfg.steer_half_life), per_step(cfg.release_half_life)
+        )
         root_dir = self.traj.dir[:, ROOT]
         turn_deg = np.asarray(cfg.turn_deg, dtype=np.float64)[cmd.gait]
         turned = quat.rotate_y(root_dir, np.radians(turn_deg) * cmd.turn)
         if cfg.hold_heading:
             turning = np.abs(cmd.turn) > 1e-3
-            self.heading = np.where(turning[:, None], root_dir, self.heading)
-            turned = np.where(turning[:, None], turned, self.heading)
-        d = self.target_dir + g[:, None] * (turned - self.target_dir)
+            self.held_heading = np.where(turning[:, None], root_dir, self.held_heading)
+            turned = np.where(turning[:, None], turned, self.held_heading)
+        d = self.target_dir + blend[:, None] * (turned - self.target_dir)
         self.target_dir = quat.unit(d, fallback=root_dir)
         yaw = quat.dir_to_yaw(self.target_dir[:, ::2])
-        want = quat.rotate_y(tg.move_dir * bias[:, None], yaw)
-        self.target_vel += g[:, None] * (want - self.target_vel)
-        self.correction += g * (tg.correction - self.correction)
+        want = quat.rotate_y(targets.move_dir * speed[:, None], yaw)
+        self.target_vel += blend[:, None] * (want - self.target_vel)
+        self.correction += blend * (targets.correction - self.correction)
         blend_future(self.traj, self.target_vel, self.target_dir, cfg.exponents)
-        speed = np.linalg.norm(self.target_vel, axis=-1)
-        blend_styles(self.traj, tg.style, speed, cfg.style_transitions, cfg.speed_transition)
+        future_speed = np.linalg.norm(self.target_vel, axis=-1)
+        style_rates = [per_step(h) for h in cfg.style_half_lives]
+        speed_rate = per_step(cfg.speed_half_life)
+        blend_styles(self.traj, targets.style, future_speed, style_rates, speed_rate)
 
     def _build_input(self) -> np.ndarray:
         """X (N, 480): samples relative to the root, joints relative to point 59."""
         prev_root = self.traj.pos[:, ROOT - 1][:, None]
         prev_yaw = self.traj.yaw_at(ROOT - 1)[:, None]
         joints = JointBlock(
-            pos=quat.to_root(self.net.pos, prev_root, prev_yaw),
-            fwd=quat.dir_to_root(self.net.fwd, prev_yaw),
-            up=quat.dir_to_root(self.net.up, prev_yaw),
-            vel=quat.dir_to_root(self.net.vel, prev_yaw),
+            pos=quat.to_root(self.pose.pos, prev_root, prev_yaw),
+            fwd=quat.dir_to_root(self.pose.fwd, prev_yaw),
+            up=quat.dir_to_root(self.pose.up, prev_yaw),
+            vel=quat.dir_to_root(self.pose.vel, prev_yaw),
         )
         return pack_input(InputFeatures(**input_samples(self.traj), joints=joints))
 
-    def _good_rows(self, y: np.ndarray) -> np.ndarray:
-        """(N,) bool: the prediction is finite and within the plausible bounds."""
+    def _plausible(self, out: OutputFeatures) -> np.ndarray:
+        """(N,) bool: the prediction is finite and within the plausible bounds (a NaN
+        fails every comparison)."""
         cfg = self.config
-        good = np.isfinite(y).all(axis=1)
-        out = unpack_output(np.where(np.isfinite(y), y, 0.0))
-        good &= np.linalg.norm(out.root_velocity, axis=-1) <= cfg.max_root_speed
+
+        def norm(a: np.ndarray) -> np.ndarray:
+            return np.linalg.norm(a, axis=-1)
+
+        good = norm(out.root_velocity) <= cfg.max_root_speed
         good &= np.abs(out.root_turn) <= cfg.max_turn_rate
-        good &= (np.linalg.norm(out.joints.pos, axis=-1) <= cfg.max_joint_distance).all(axis=1)
-        good &= (np.linalg.norm(out.joints.vel, axis=-1) <= cfg.max_joint_speed).all(axis=1)
-        good &= (np.linalg.norm(out.traj_pos, axis=-1) <= cfg.max_traj_distance).all(axis=1)
-        good &= (np.linalg.norm(out.traj_vel, axis=-1) <= cfg.max_root_speed).all(axis=1)
+        j = out.joints
+        good &= (norm(j.pos) <= cfg.max_joint_distance).all(axis=1)
+        good &= (norm(j.vel) <= cfg.max_joint_speed).all(axis=1)
+        good &= (np.isfinite(j.fwd) & np.isfinite(j.up)).all(axis=(1, 2))
+        good &= (norm(out.traj_pos) <= cfg.max_traj_distance).all(axis=1)
+        good &= np.isfinite(out.traj_dir).all(axis=(1, 2))
+        good &= (norm(out.traj_vel) <= cfg.max_root_speed).all(axis=1)
         return good
 
-    def _advance(self, out: OutputFeatures, dt: float) -> None:
-        """Trajectory and pose update from the prediction (SPEC 5.5-5.6)."""
+    def _advance(self, out: OutputFeatures, rows: np.ndarray) -> None:
+        """Trajectory and pose update of the characters ``rows`` (N,) bool from their
+        prediction ``out`` (those rows only; SPEC 5.5-5.6)."""
         cfg = self.config
-        root0 = self.traj.root_pos.copy()[:, None]
-        yaw0 = self.traj.root_yaw[:, None]
-        shift_past(self.traj)
-        s = self.traj.style[:, ROOT]
-        a, b = cfg.rest_exponents
-        scale = np.minimum(
-            np.clip(1.0 - s[:, IDLE], 0.0, 1.0) ** a,
-            np.clip(1.0 - s[:, SIT] - s[:, STAND] - s[:, LIE], 0.0, 1.0) ** b,
-        )
-        move_root(
-            self.traj,
-            out.root_velocity * (scale * dt)[:, None],
-            np.radians(out.root_turn) * scale * dt,
-            dt,
-        )
+        traj, pose = take_rows(self.traj, rows), take_rows(self.pose, rows)
+        root0 = traj.root_pos.copy()[:, None]
+        yaw0 = traj.root_yaw[:, None]
+        shift_past(traj)
+        scale = rest_scale(traj.style[:, ROOT], cfg.rest_exponents)
+        turn = np.radians(out.root_turn) * scale * STEP
+        move_root(traj, out.root_velocity * (scale * STEP)[:, None], turn)
         correct_future(
-            self.traj, out.traj_pos, out.traj_dir, out.traj_vel, self.correction, dt,
+            traj, out.traj_pos, out.traj_dir, out.traj_vel, self.correction[rows],
             cfg.extrapolation,
         )  # fmt: skip
         j = out.joints
         pred_pos = quat.from_root(j.pos, root0, yaw0)
         vel = quat.dir_from_root(j.vel, yaw0)
-        pos = self.net.pos + vel * dt
+        pos = pose.pos + vel * STEP
         pos += cfg.pose_blend * (pred_pos - pos)
         rest_bones = np.broadcast_to(bone_directions(self.rest.pos), pos.shape)
         fallback = quat.dir_from_root(rest_bones, yaw0)
-        self.net.pos = restore_bone_lengths(pos, self.bone_lengths, fallback)
-        self.net.fwd = quat.unit(quat.dir_from_root(j.fwd, yaw0), self.net.fwd)
-        self.net.up = quat.unit(quat.dir_from_root(j.up, yaw0), self.net.up)
-        self.net.vel = vel
+        pose.pos = restore_bone_lengths(pos, self.bone_lengths, fallback)
+        pose.fwd = quat.unit(quat.dir_from_root(j.fwd, yaw0), pose.fwd)
+        pose.up = quat.unit(quat.dir_from_root(j.up, yaw0), pose.up)
+        pose.vel = vel
+        put_rows(self.traj, rows, traj)
+        put_rows(self.pose, rows, pose)
 
     def _reject(self, bad: np.ndarray) -> None:
-        """Reset the characters whose prediction was rejected, count and log it."""
+        """Stand the characters whose prediction was rejected idle, count and log it."""
         self.state.nan_events[bad] += 1
         self._stand(bad)
         self._pending_log += int(bad.sum())
@@ -315,20 +351,22 @@ class Controller:
             self._pending_log = 0
             self._last_log = self.state.frame
 
-    def _publish(self, pos, fwd, up, gating) -> None:
+    def _publish(self, gating: np.ndarray) -> None:
+        """Copies of the controller's arrays into ``state`` (callers may keep them)."""
         st = self.state
-        st.positions, st.forward, st.up = pos, fwd, up
-        st.velocities = self.net.vel.copy()
-        st.raw_positions = self.net.pos.copy()
+        st.positions, st.forward, st.up = (a.copy() for a in self.shown)
+        st.velocities = self.pose.vel.copy()
+        st.raw_positions = self.pose.pos.copy()
         st.root_pos = self.traj.root_pos.copy()
         st.root_yaw = self.traj.root_yaw
-        st.traj_pos, st.traj_dir = self.traj.pos, self.traj.dir
-        st.traj_style, st.traj_speed = self.traj.style, self.traj.speed
+        st.traj_pos, st.traj_dir = self.traj.pos.copy(), self.traj.dir.copy()
+        st.traj_style, st.traj_speed = self.traj.style.copy(), self.traj.speed.copy()
         st.styles = self.traj.style[:, ROOT].copy()
         st.speed = self.current_speed()
         st.target_speed = self.target_speed.copy()
         st.gating = gating
-        st.contacts = self.paw_ik.contacts.copy() if self.ik_enabled else self._low_paws(pos)
+        low = self._low_paws(self.shown[0])
+        st.contacts = self.paw_ik.contacts.copy() if self.ik_enabled else low
 
     def _low_paws(self, pos: np.ndarray) -> np.ndarray:
         """Contacts without IK: paws below the contact height (N, 4)."""

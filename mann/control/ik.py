@@ -4,7 +4,7 @@ After the network, a paw that is low and (nearly) still touches down: it is pinn
 horizontally at its touch-down location (world x, z; the height stays the network's)
 until it lifts off, and its leg is bent by two-bone IK so the paw stays there. Pinning
 blends in and out over a few frames. A swinging paw that comes in low and fast is
-lifted to a small clearance (see :class:`IKConfig`). Every leg is a
+lifted to a small clearance (see :class:`mann.control.config.IKConfig`). Every leg is a
 chain (upper, middle, lower, paw) from :data:`mann.skeleton.LEGS`: the IK bends the
 upper and middle joints; the last bone (lower -> paw) keeps its predicted direction,
 so the lower joint's target is the paw target minus that bone. Bone lengths are kept
@@ -13,43 +13,13 @@ exactly; joint frames (forward, up) of the two bent joints turn with their bones
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from mann.characters import DOG
+from mann.control.config import STEP, IKConfig
 from mann.core import quat
 
 _LEGS = np.array(DOG.legs)  # (4, 4): upper, middle, lower, paw per leg
-
-
-@dataclass
-class IKConfig:
-    """Contact and IK tunables (metres, m/s, frames at 60 Hz).
-
-    A paw touches down below ``contact_height`` while horizontally slower than
-    ``contact_speed``; it lifts off above ``release_height``, faster than
-    ``release_speed``, once the network's paw is ``max_pin_offset`` from its pin, or
-    when the pin is out of the leg's reach by ``max_overreach``. A paw in swing (it
-    has risen above ``swing_height`` since its last contact) that moves horizontally
-    faster than ``clearance_speeds[0]`` is lifted towards at least ``swing_clearance``
-    above the ground (fully at ``clearance_speeds[1]``): a swing that comes in low
-    steps down instead of sliding in along the floor. A paw that never lifts (the
-    network gliding) is left alone. ``swing_clearance = 0`` turns this off. A paw is
-    never shown below the ground (y = 0).
-    """
-
-    contact_height: float = 0.03
-    release_height: float = 0.045
-    contact_speed: float = 0.3
-    release_speed: float = 0.9
-    max_pin_offset: float = 0.08
-    max_overreach: float = 0.02
-    blend_in_frames: float = 3.0
-    blend_out_frames: float = 6.0
-    swing_clearance: float = 0.03
-    swing_height: float = 0.04
-    clearance_speeds: tuple[float, float] = (0.4, 0.9)
 
 
 def two_bone_solve(a, target, l1, l2, pole, max_reach):
@@ -126,11 +96,11 @@ class PawIK:
         self.weights[mask] = 0.0
         self._has_prev[mask] = False
 
-    def update_contacts(self, paws: np.ndarray, reach: np.ndarray, dt: float) -> None:
+    def update_contacts(self, paws: np.ndarray, reach: np.ndarray) -> None:
         """Contacts from the network's paws (N, 4, 3) and each pin's distance beyond the
         leg's reach (N, 4) m (<= 0: reachable)."""
         cfg = self.config
-        speed = np.linalg.norm((paws - self._prev)[..., ::2], axis=-1) / dt
+        speed = np.linalg.norm((paws - self._prev)[..., ::2], axis=-1) / STEP
         speed = np.where(self._has_prev[:, None], speed, 0.0)
         self.speeds = speed
         h = paws[..., 1]
@@ -145,15 +115,15 @@ class PawIK:
         self.contacts = (self.contacts & ~lift) | touch
         self.swinging = (self.swinging | (h > cfg.swing_height)) & ~self.contacts
         step = np.where(self.contacts, 1.0 / cfg.blend_in_frames, -1.0 / cfg.blend_out_frames)
-        self.weights = np.clip(self.weights + step * dt * 60.0, 0.0, 1.0)
+        self.weights = np.clip(self.weights + step, 0.0, 1.0)
         self._prev = paws.copy()
         self._has_prev[:] = True
 
-    def apply(self, positions, fwd, up, dt: float):
+    def apply(self, positions, fwd, up):
         """Pin the paws in contact; returns (positions, fwd, up) (N, 27, 3), new arrays."""
         paws = positions[:, _LEGS[:, 3]]
         reach = self._overreach(positions)
-        self.update_contacts(paws, reach, dt)
+        self.update_contacts(paws, reach)
         w = self.weights[..., None] * np.array([1.0, 0.0, 1.0])
         # Pins hold a paw horizontally only: its height stays the network's, so a paw
         # that starts to lift rises at once while it blends out (no sliding on the floor).

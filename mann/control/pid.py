@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from mann.control.config import STEP
+
 
 class SpeedPID:
     """The reference's PID on the root speed (m/s), one per character.
 
-    output = kp e + ki integral(e dt) + kd de/dt, with e = target - current; the
-    integral is clamped to +-``integral_limit`` (m) against wind-up.
+    output = kp e + ki integral(e dt) + kd de/dt over steps of :data:`STEP`, with e =
+    target - current; the integral is clamped to +-``integral_limit`` (m) against wind-up.
     """
 
     def __init__(self, n: int, gains=(0.2, 0.8, 0.0), integral_limit: float = 1.0) -> None:
@@ -18,13 +20,13 @@ class SpeedPID:
         self.integral = np.zeros(n)
         self.prev_error = np.zeros(n)
 
-    def update(self, target: np.ndarray, current: np.ndarray, active: np.ndarray, dt: float):
+    def update(self, target: np.ndarray, current: np.ndarray, active: np.ndarray):
         """Correction (N,) m/s for the active characters; inactive ones are reset (0)."""
         error = target - current
         self.integral = np.clip(
-            self.integral + error * dt, -self.integral_limit, self.integral_limit
+            self.integral + error * STEP, -self.integral_limit, self.integral_limit
         )
-        deriv = (error - self.prev_error) / dt
+        deriv = (error - self.prev_error) / STEP
         self.prev_error = error
         out = self.kp * error + self.ki * self.integral + self.kd * deriv
         self.reset(~active)

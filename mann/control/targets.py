@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mann.control.commands import ACT_JUMP, ACT_LIE, ACT_SIT, ACT_STAND, NONE, Commands
+from mann.control.config import STEP
 from mann.features.layout import IDLE, JUMP, LIE, MOVE, NUM_STYLES, SIT, STAND
 
 
@@ -109,13 +110,13 @@ class JumpTimer:
         self.left = np.zeros(n)  # seconds of jump style left
         self.armed = np.ones(n, dtype=bool)
 
-    def update(self, wants: np.ndarray, ready: np.ndarray, duration: float, dt: float):
+    def update(self, wants: np.ndarray, ready: np.ndarray, duration: float):
         """(N,) bool in the air this frame; wants: jump commanded, ready: may take off."""
         start = wants & ready & self.armed
         self.left[start] = duration
         self.armed &= ~start
         jumping = self.left > 0.0
-        self.left = np.maximum(self.left - dt, 0.0)
+        self.left = np.maximum(self.left - STEP, 0.0)
         self.armed |= ~wants
         return jumping
 

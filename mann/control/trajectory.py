@@ -1,4 +1,5 @@
-"""The run-time root trajectory of N characters: 111 points, one per 1/60 s (SPEC 5).
+"""The run-time root trajectory of N characters: 111 points, one per step of 1/60 s
+(:data:`mann.control.config.STEP`; SPEC 5).
 
 Points 0..59 are the past, point 60 (:data:`ROOT`) the root now, 61..110 the future.
 All arrays are world space (y = 0): ``pos`` (N, 111, 3) m, ``dir`` (N, 111, 3) unit
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mann.control.config import STEP
 from mann.core import quat
 from mann.features.layout import (
     CURRENT_SAMPLE,
@@ -27,7 +29,6 @@ ROOT = CURRENT_SAMPLE * SAMPLE_STEP  # 60
 NUM_POINTS = (NUM_SAMPLES - 1) * SAMPLE_STEP + 1  # 111
 FUTURE = NUM_POINTS - ROOT - 1  # 50
 SAMPLE_POINTS = np.arange(0, NUM_POINTS, SAMPLE_STEP)  # the 12 network samples
-POINT_DT = 1.0 / 60.0  # s between points (the network's frame step)
 
 # (w, 1 - w) of each future point from 61 to 110: w = k / 50 for k = 1..50.
 _FUTURE_W = np.arange(1, FUTURE + 1) / FUTURE
@@ -113,12 +114,12 @@ def blend_future(traj: Trajectory, target_vel, target_dir, exponents=(0.75, 1.25
 
     Point k ahead (w = k / 50) takes ``1 - (1 - w)^b`` of the target: b = exponents
     (position, direction, velocity). Positions blend per step: each point's step from
-    its predecessor moves towards ``target_vel * POINT_DT``, and the steps are summed.
+    its predecessor moves towards ``target_vel * STEP``, and the steps are summed.
     """
     bp, bd, bv = exponents
     sp, sd, sv = (1.0 - (1.0 - _FUTURE_W) ** b for b in (bp, bd, bv))
     steps = np.diff(traj.pos[:, ROOT:], axis=1)  # (N, 50, 3)
-    goal = target_vel[:, None] * POINT_DT
+    goal = target_vel[:, None] * STEP
     steps = steps + sp[None, :, None] * (goal - steps)
     traj.pos[:, ROOT + 1 :] = traj.pos[:, ROOT, None] + np.cumsum(steps, axis=1)
     fut = slice(ROOT + 1, NUM_POINTS)
@@ -133,8 +134,8 @@ def blend_styles(
     """Blend the styles and speeds of points ROOT..110 towards the desired ones.
 
     style: (N, 6) desired weights; speed: (N,) desired m/s. Style j of a point w of the
-    way ahead moves by ``t_j + w (1 - t_j)`` of the way (t_j = transitions[j], a
-    per-frame rate at the root, 1 at the far end); weights are renormalised to sum 1.
+    way ahead moves by ``t_j + w (1 - t_j)`` of the way (t_j = transitions[j], the share
+    of one step at the root, 1 at the far end); weights are renormalised to sum 1.
     """
     tr = np.asarray(transitions, dtype=np.float64)
     rate = tr[None, :] + _STYLE_W[:, None] * (1.0 - tr[None, :])  # (51, 6)
@@ -169,25 +170,23 @@ def shift_past(traj: Trajectory) -> None:
         a[:, :ROOT] = a[:, 1 : ROOT + 1].copy()
 
 
-def move_root(traj: Trajectory, step: np.ndarray, angle: np.ndarray, dt: float) -> np.ndarray:
-    """Move the root by ``step (N, 2)`` (x, z in its own axes, metres) and turn it by
-    ``angle (N,)`` radians; the future points travel and turn along. Returns the world
-    step (N, 3)."""
+def move_root(traj: Trajectory, step: np.ndarray, angle: np.ndarray) -> np.ndarray:
+    """Move the root by ``step (N, 2)`` (x, z in its own axes, metres, over one STEP) and
+    turn it by ``angle (N,)`` radians; the future points travel and turn along. Returns
+    the world step (N, 3)."""
     world = quat.rotate_y(np.stack([step[:, 0], 0 * step[:, 0], step[:, 1]], -1), traj.root_yaw)
     traj.pos[:, ROOT:] += world[:, None]
     traj.dir[:, ROOT:] = quat.rotate_y(traj.dir[:, ROOT:], angle[:, None])
-    traj.vel[:, ROOT] = world / dt
+    traj.vel[:, ROOT] = world / STEP
     return world
 
 
-def correct_future(
-    traj: Trajectory, pos, dir, vel, correction, dt: float, extrapolation: float = 0.5
-) -> None:
+def correct_future(traj: Trajectory, pos, dir, vel, correction, extrapolation: float = 0.5):
     """Update points 61..110 from the network's samples 6..11 (SPEC 5.5).
 
     pos, dir, vel: (N, 6, 2) x, z in the (already moved) root's frame. Samples are
     interpolated linearly to the points, blended with each point's extrapolation
-    (its position plus the predicted velocity dt) by ``extrapolation`` (0.5: half
+    (its position plus the predicted velocity times one STEP) by ``extrapolation`` (0.5: half
     way), then the point moves ``correction (N,)`` of the way to the result.
     """
     root = traj.root_pos[:, None]
@@ -202,7 +201,7 @@ def correct_future(
     p, d, v = (_apply_rows(INTERP, a) for a in (p, d, v))
     fut = slice(ROOT + 1, NUM_POINTS)
     d = quat.unit(d, traj.dir[:, fut])
-    p = traj.pos[:, fut] + v * dt + (1.0 - extrapolation) * (p - traj.pos[:, fut] - v * dt)
+    p = traj.pos[:, fut] + v * STEP + (1.0 - extrapolation) * (p - traj.pos[:, fut] - v * STEP)
     c = np.asarray(correction, dtype=np.float64)[:, None, None]
     traj.pos[:, fut] += c * (p - traj.pos[:, fut])
     traj.dir[:, fut] = quat.unit(traj.dir[:, fut] + c * (d - traj.dir[:, fut]), d)

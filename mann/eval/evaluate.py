@@ -59,11 +59,11 @@ def run_batch(model, scenarios: list[Scenario], settle: int, ik: bool = True, pr
         "network_ms": np.zeros(frames),
     }
     for _ in range(settle):
-        ctrl.step(Commands.idle(n), DT)
+        ctrl.step(Commands.idle(n))
     ctrl.state.nan_events[:] = 0
     bar = tqdm(range(frames), desc="scenarios", disable=not progress, file=sys.stderr)
     for f in bar:
-        ctrl.step(_concat([s.commands(f) for s in scenarios]), DT)
+        ctrl.step(_concat([s.commands(f) for s in scenarios]))
         st = ctrl.state
         rec["positions"][f] = st.positions
         rec["raw_paws"][f] = st.raw_positions[:, list(DOG.paws)]
@@ -173,11 +173,11 @@ def controller_cost(model, n: int, frames: int) -> dict:
     cmd = Commands.idle(n)
     cmd.move[:, 1] = 1.0
     for _ in range(5):
-        ctrl.step(cmd, DT)
+        ctrl.step(cmd)
     total, net = [], []
     for _ in range(frames):
         t0 = time.perf_counter()
-        ctrl.step(cmd, DT)
+        ctrl.step(cmd)
         total.append(1000.0 * (time.perf_counter() - t0))
         net.append(ctrl.state.network_ms)
     t, w = float(np.median(total)), float(np.median(net))

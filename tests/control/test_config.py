@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from mann.control import controller
-from mann.control.config import GAIT_SPEEDS, ControllerConfig
+from mann.control.config import GAIT_SPEEDS, STEP, ControllerConfig, per_step
 from mann.control.state import ControllerState
 
 
 def test_config_defaults_are_the_reference_constants():
     cfg = ControllerConfig()
-    assert (cfg.gain, cfg.decay, cfg.pid, cfg.exponents) == (
-        0.25, 0.05, (0.2, 0.8, 0.0), (0.75, 1.25, 1.0),
-    )  # fmt: skip
+    assert (cfg.pid, cfg.exponents) == ((0.2, 0.8, 0.0), (0.75, 1.25, 1.0))
+    # Half-lives that give the reference's per-frame blends at the fixed 1/60 s step.
+    assert STEP == 1 / 60
+    assert per_step(cfg.steer_half_life) == pytest.approx(0.25, rel=1e-5)
+    assert per_step(cfg.release_half_life) == pytest.approx(0.05, rel=1e-5)
+    rates = [per_step(h) for h in cfg.style_half_lives]
+    assert rates == pytest.approx([0.1, 0.1, 0.1, 0.05, 0.05, 0.05], rel=1e-5)
+    assert per_step(cfg.speed_half_life) == pytest.approx(0.1, rel=1e-5)
     assert cfg.rest_exponents == (0.25, 0.5) and cfg.clamp == 5.0
     assert cfg.extrapolation == 0.5 and cfg.pose_blend == 0.5
     assert cfg.gait_speeds == GAIT_SPEEDS and len(cfg.turn_deg) == len(controller.GAITS)
-    assert len(cfg.style_transitions) == 6 and cfg.turn_only_speed == 2 / 3
+    assert cfg.turn_only_speed == 2 / 3
 
 
 def test_config_instances_do_not_share_the_ik_config():
@@ -48,9 +54,13 @@ def test_model_metadata_sets_the_gait_speeds():
     assert ControllerConfig.for_model(_Meta({})).gait_speeds == GAIT_SPEEDS
 
 
-def test_bad_gait_speeds_in_metadata_are_named():
-    import pytest
+def test_per_step_halves_in_one_half_life():
+    assert per_step(STEP) == pytest.approx(0.5)
+    left = (1 - per_step(0.2)) ** round(0.6 / STEP)  # three half-lives
+    assert left == pytest.approx(0.125)
 
+
+def test_bad_gait_speeds_in_metadata_are_named():
     for bad in ([1.0, 2.0], [0.5, 0.7, 1.0, -1.0], "fast"):
         with pytest.raises(ValueError, match="m.npz: meta controller.gait_speeds"):
             ControllerConfig.for_model(_Meta({"controller": {"gait_speeds": bad}}))

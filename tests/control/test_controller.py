@@ -107,6 +107,25 @@ def test_state_shapes_follow_the_contract(model):
     assert np.allclose(s.gating.sum(axis=1), 1, atol=1e-5)
 
 
+def test_state_holds_copies_the_caller_may_change(model):
+    a = Controller(model, num_characters=2, rest_pose=_rest())
+    b = Controller(model, num_characters=2, rest_pose=_rest())
+    cmds = random_commands(2, 6, seed=6)
+    for cmd in cmds[:3]:
+        a.step(cmd)
+        b.step(cmd)
+    s = a.state
+    assert not np.shares_memory(s.traj_pos, a.traj.pos)
+    assert not np.shares_memory(s.raw_positions, a.pose.pos)
+    for name in ("positions", "forward", "traj_pos", "traj_dir", "traj_style", "gating"):
+        getattr(s, name)[:] = 7.0  # the caller scribbles on what it was given
+    for cmd in cmds[3:]:
+        a.step(cmd)
+        b.step(cmd)
+    assert np.array_equal(a.state.positions, b.state.positions)
+    assert np.array_equal(a.state.traj_pos, b.state.traj_pos)
+
+
 def test_characters_start_idle_in_a_row_facing_plus_z():
     rest = _rest()
     c = Controller(StillModel(rest), num_characters=3, spacing=2.0, rest_pose=rest)
@@ -158,12 +177,14 @@ def test_bad_prediction_is_rejected_for_that_character_only(model, caplog, value
     with caplog.at_level(logging.WARNING, logger="mann"):
         for f, cmd in enumerate(cmds):
             before = bad.state.positions.copy()
+            root_before = bad.state.root_pos.copy()
             clean.step(cmd)
             bad.step(cmd)
             if f == 30:
                 assert np.array_equal(bad.state.positions[1], before[1])  # last good pose
                 root = bad.state.root_pos[1]
                 assert np.allclose(bad.state.traj_pos[1], root[None])  # idle stance
+                assert np.array_equal(root, root_before[1])  # rejected before it advanced
                 assert np.allclose(bad.state.styles[1], [1, 0, 0, 0, 0, 0])
     assert bad.state.nan_events.tolist() == [0, 1, 0]
     assert "bad prediction" in caplog.text

@@ -90,7 +90,7 @@ def test_paw_ik_pins_a_sliding_paw_until_it_lifts():
         p[:, list(leg[1:])] += [0, 0, 0.1 * dt * f]  # the paw slides at 0.1 m/s
         if f >= 20:
             p[:, leg[3], 1] = 0.08  # lifted
-        q, _, _ = ik.apply(p, fwd, up, dt)
+        q, _, _ = ik.apply(p, fwd, up)
         shown.append(q[0, leg[3]].copy())
         if f == 10:
             assert ik.contacts[0].all()
@@ -105,12 +105,12 @@ def test_paw_ik_releases_when_the_pin_is_too_far():
     base = standing_pose()[None]
     fwd = np.tile([0.0, 0.0, 1.0], (1, 27, 1))
     up = np.tile([0.0, 1.0, 0.0], (1, 27, 1))
-    ik.apply(base, fwd, up, 1 / 60)
+    ik.apply(base, fwd, up)
     assert ik.contacts[0].all()
     moved = base.copy()
     for f in range(12):  # the network's hind paw slides 6 cm at 0.3 m/s (not a lift-off)
         moved[:, list(DOG.legs[2])] += [0, 0, 0.005]
-        ik.apply(moved, fwd, up, 1 / 60)
+        ik.apply(moved, fwd, up)
         assert ik.contacts[0, 2] == (f < 10)  # released past 5 cm, not re-pinned at once
     assert ik.contacts[0, 0]
 
@@ -131,7 +131,7 @@ def test_swing_clearance_lifts_a_landing_paw_but_not_a_gliding_one():
             p[:, leg] += [0, 0, 1.5 * dt * f]  # 1.5 m/s forward
             h = 0.06 - 0.004 * f if swing else 0.01  # comes down / skims the floor
             p[:, DOG.legs[3][3], 1] = max(h, 0.005)
-            q, _, _ = ik.apply(p, fwd, up, dt)
+            q, _, _ = ik.apply(p, fwd, up)
             heights.append(q[0, DOG.legs[3][3], 1])
             assert np.allclose(DOG.bone_lengths(q), DOG.bone_lengths(p))
         heights = np.array(heights)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mann.control.commands import ACTIONS, GAITS, Commands
-from mann.control.config import GAIT_SPEEDS
+from mann.control.config import GAIT_SPEEDS, STEP
 from mann.control.controller import ControllerConfig
 from mann.control.pid import SpeedPID
 from mann.control.targets import JumpTimer, plan_targets
@@ -86,10 +86,10 @@ def test_commands_validation_clips_and_rejects():
 
 def test_pid_integrates_and_resets():
     pid = SpeedPID(2, (0.2, 0.8, 0.0), integral_limit=0.5)
-    out = pid.update(np.array([1.0, 1.0]), np.array([0.5, 0.5]), np.array([True, False]), 1 / 60)
+    out = pid.update(np.array([1.0, 1.0]), np.array([0.5, 0.5]), np.array([True, False]))
     assert out[0] == pytest.approx(0.2 * 0.5 + 0.8 * 0.5 / 60) and out[1] == 0
     for _ in range(1000):
-        out = pid.update(np.ones(2), np.zeros(2), np.ones(2, bool), 1 / 60)
+        out = pid.update(np.ones(2), np.zeros(2), np.ones(2, bool))
     assert out[0] == pytest.approx(0.2 + 0.8 * 0.5)  # wind-up capped
     pid.reset(np.array([True, False]))
     assert pid.integral[0] == 0 and pid.integral[1] == 0.5
@@ -106,16 +106,16 @@ def test_gait_speeds_match_the_calibration_on_the_dog_data(clips_dir):
 
 def test_jump_timer_one_jump_per_press():
     jt = JumpTimer(2)
-    dt = 0.1
+    three = 2.5 * STEP  # a jump of three steps (2.5: no rounding at the last one)
     wants = np.array([True, True])
     ready = np.array([True, False])
-    seen = [jt.update(wants, ready, 0.3, dt).copy() for _ in range(6)]
-    assert [s[0] for s in seen] == [True, True, True, False, False, False]  # 0.3 s, once
+    seen = [jt.update(wants, ready, three).copy() for _ in range(6)]
+    assert [s[0] for s in seen] == [True, True, True, False, False, False]  # three steps, once
     assert not any(s[1] for s in seen)  # never ready: runs up, never takes off
-    jt.update(np.array([False, False]), ready, 0.3, dt)  # released: armed again
-    assert jt.update(wants, ready, 0.3, dt)[0]
+    jt.update(np.array([False, False]), ready, three)  # released: armed again
+    assert jt.update(wants, ready, three)[0]
     jt.reset(np.array([True, False]))
-    assert not jt.update(np.array([False, False]), ready, 0.3, dt)[0]
+    assert not jt.update(np.array([False, False]), ready, three)[0]
 
 
 def test_a_started_jump_keeps_its_style_after_release():

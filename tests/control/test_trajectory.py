@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from mann.control.config import STEP
 from mann.control.trajectory import (
     FUTURE,
     INTERP,
     NUM_POINTS,
-    POINT_DT,
     ROOT,
     SAMPLE_POINTS,
     Trajectory,
@@ -46,7 +46,7 @@ def test_future_converges_to_a_straight_line_at_the_target_velocity():
     for _ in range(1500):  # the nearest point takes 1.5 % a frame
         blend_future(t, v, np.array([[1.0, 0.0, 0.0]]))
     steps = np.diff(t.pos[0, ROOT:], axis=0)
-    assert np.allclose(steps, v * POINT_DT, atol=1e-6)
+    assert np.allclose(steps, v * STEP, atol=1e-6)
     assert np.allclose(t.vel[0, ROOT + 1 :], v, atol=1e-6)
     assert np.allclose(t.dir[0, ROOT + 1 :], [1, 0, 0], atol=1e-6)
     assert np.allclose(t.pos[0, :ROOT], t.pos[0, ROOT])  # the past is untouched
@@ -74,7 +74,7 @@ def test_shift_and_move_root():
     t.speed[0, ROOT] = 3.0
     shift_past(t)
     assert t.speed[0, ROOT - 1] == 3.0 and t.speed[0, ROOT] == 3.0
-    world = move_root(t, np.array([[0.0, 0.1]]), np.array([np.pi / 2]), 1 / 60)
+    world = move_root(t, np.array([[0.0, 0.1]]), np.array([np.pi / 2]))
     assert np.allclose(world, [[0, 0, 0.1]])
     assert np.allclose(t.root_pos, [[1, 0, 2.1]]) and t.root_yaw[0] == pytest.approx(np.pi / 2)
     assert np.allclose(t.vel[0, ROOT], [0, 0, 6.0]) and np.allclose(t.pos[0, -1], [1, 0, 2.1])
@@ -88,13 +88,13 @@ def test_correct_future_follows_the_network_with_full_correction():
     d = np.tile([0.0, 1.0], (1, 6, 1))
     vel = np.tile([0.0, 1.2], (1, 6, 1))
     for _ in range(60):
-        correct_future(t, pos, d, vel, np.ones(1), 1 / 60, extrapolation=0.0)
+        correct_future(t, pos, d, vel, np.ones(1), extrapolation=0.0)
     # Root frame +Z is world +X for yaw pi/2; point 110 is sample 11: 1.0 m ahead.
     assert np.allclose(t.pos[0, -1], [2.0, 0, 2.0], atol=1e-6)
     assert np.allclose(t.pos[0, ROOT + 5], [1.1, 0, 2.0], atol=1e-6)
     assert np.allclose(t.vel[0, -1], [1.2, 0, 0]) and np.allclose(t.dir[0, -1], [1, 0, 0])
     before = t.pos.copy()
-    correct_future(t, pos * 0, d, vel, np.zeros(1), 1 / 60)
+    correct_future(t, pos * 0, d, vel, np.zeros(1))
     assert np.array_equal(t.pos, before)  # no correction: untouched
 
 

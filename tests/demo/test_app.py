@@ -16,6 +16,7 @@ from demo.options import Options
 from demo.record import GIF_STRIDE
 from demo.script import parse_script
 from demo.sim import SIM_DT
+from mann.control.commands import CANTER
 
 
 def test_fixed_steps_accumulate():
@@ -130,7 +131,7 @@ def test_interactive_loop_keys_fullscreen_and_quit(gl):
             )
         for _ in range(30):
             app.frame()
-        assert app.sim.last.user.gait == "canter"
+        assert app.sim.last.user.gait == CANTER
         assert float(app.sim.state.root_pos[0, 2]) > start + 0.2
         pygame.event.post(
             pygame.event.Event(pygame.KEYDOWN, key=pygame.K_F11, mod=0, unicode="", scancode=0)

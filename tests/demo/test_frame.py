@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from demo_fakes import Commands, FakeController
+from demo_fakes import FakeController
 
 from demo.render import geometry as g
 from demo.render.frame import SceneFlags, build_frame, head_frame, split_by_distance
+from mann.control.commands import TROT, Commands
 
 
 @pytest.fixture
 def state():
     c = FakeController(None, num_characters=3)
-    cmd = Commands(np.tile([0.0, 1.0], (3, 1)), np.zeros(3), np.full(3, 2), np.zeros(3, np.int64))
+    move = np.tile([0.0, 1.0], (3, 1))
+    cmd = Commands(move, np.zeros(3), np.full(3, TROT), np.zeros(3, np.int64))
     for _ in range(20):
         c.step(cmd)
     return c.state

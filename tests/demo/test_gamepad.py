@@ -14,6 +14,7 @@ import pytest
 
 from demo.input.gamepad import Gamepads
 from demo.input.mapping import pad_intent
+from mann.control.commands import ACT_JUMP, CANTER
 
 SDL_JOYSTICK_TYPE_GAMECONTROLLER = 1
 
@@ -81,7 +82,7 @@ def test_virtual_pad_hot_plug_and_input(sdl_events):
     assert "a" in state.buttons
     # Camera looking along the dog's facing: stick up = straight ahead.
     intent = pad_intent(state, 0.3, 0.3)
-    assert intent.gait == "canter" and intent.action == "jump"
+    assert intent.gait == CANTER and intent.action == ACT_JUMP
     assert intent.move[1] == pytest.approx(1.0, abs=1e-3)
     assert math.isclose(intent.turn, 0.0, abs_tol=1e-6)
 

@@ -21,6 +21,17 @@ from demo.input.mapping import (
     stick_to_world,
     world_to_character,
 )
+from mann.control.commands import (
+    ACT_JUMP,
+    ACT_LIE,
+    ACT_SIT,
+    ACT_STAND,
+    CANTER,
+    NONE,
+    PACE,
+    TROT,
+    WALK,
+)
 from mann.core import quat
 
 
@@ -50,11 +61,11 @@ def test_keyboard_turn_signs():
 @pytest.mark.parametrize(
     "keys,gait",
     [
-        (set(), "pace"),
-        ({pygame.K_LSHIFT}, "canter"),
-        ({pygame.K_LCTRL}, "trot"),
-        ({pygame.K_LALT}, "walk"),
-        ({pygame.K_LSHIFT, pygame.K_LALT}, "canter"),
+        (set(), PACE),
+        ({pygame.K_LSHIFT}, CANTER),
+        ({pygame.K_LCTRL}, TROT),
+        ({pygame.K_LALT}, WALK),
+        ({pygame.K_LSHIFT, pygame.K_LALT}, CANTER),
     ],
 )
 def test_keyboard_gaits(keys, gait):
@@ -63,7 +74,12 @@ def test_keyboard_gaits(keys, gait):
 
 @pytest.mark.parametrize(
     "key,action",
-    [(pygame.K_SPACE, "jump"), (pygame.K_v, "sit"), (pygame.K_r, "stand"), (pygame.K_f, "lie")],
+    [
+        (pygame.K_SPACE, ACT_JUMP),
+        (pygame.K_v, ACT_SIT),
+        (pygame.K_r, ACT_STAND),
+        (pygame.K_f, ACT_LIE),
+    ],
 )
 def test_keyboard_actions(key, action):
     assert keyboard_intent({key}).action == action
@@ -134,14 +150,14 @@ def test_pad_dead_zone_gives_neutral():
 @pytest.mark.parametrize(
     "pad,gait,action",
     [
-        (PadState(right_trigger=0.9), "canter", "none"),
-        (PadState(right_trigger=0.2), "pace", "none"),
-        (PadState(buttons=frozenset({"rightshoulder"})), "trot", "none"),
-        (PadState(buttons=frozenset({"leftshoulder"})), "walk", "none"),
-        (PadState(buttons=frozenset({"a"})), "pace", "jump"),
-        (PadState(buttons=frozenset({"b"})), "pace", "sit"),
-        (PadState(buttons=frozenset({"y"})), "pace", "stand"),
-        (PadState(buttons=frozenset({"x"})), "pace", "lie"),
+        (PadState(right_trigger=0.9), CANTER, NONE),
+        (PadState(right_trigger=0.2), PACE, NONE),
+        (PadState(buttons=frozenset({"rightshoulder"})), TROT, NONE),
+        (PadState(buttons=frozenset({"leftshoulder"})), WALK, NONE),
+        (PadState(buttons=frozenset({"a"})), PACE, ACT_JUMP),
+        (PadState(buttons=frozenset({"b"})), PACE, ACT_SIT),
+        (PadState(buttons=frozenset({"y"})), PACE, ACT_STAND),
+        (PadState(buttons=frozenset({"x"})), PACE, ACT_LIE),
     ],
 )
 def test_pad_buttons(pad, gait, action):

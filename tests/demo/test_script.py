@@ -7,6 +7,7 @@ import pytest
 from demo.errors import DemoError
 from demo.input.mapping import Intent
 from demo.script import intent_at, load_script, parse_script
+from mann.control.commands import ACT_SIT, TROT
 
 GOOD = """
 # a walk, a turn, a sit
@@ -19,10 +20,10 @@ GOOD = """
 def test_parse_and_lookup():
     events = parse_script(GOOD, "walk.txt")
     assert [e.time for e in events] == [0.0, 2.5, 4.0]
-    assert intent_at(events, 1.0) == Intent(move=(0.0, 1.0), gait="trot")
-    assert intent_at(events, 3.0) == Intent(move=(0.0, 1.0), turn=-0.5, gait="trot")
-    assert intent_at(events, 9.0).action == "sit"
-    assert intent_at(events, 9.0).gait == "trot"
+    assert intent_at(events, 1.0) == Intent(move=(0.0, 1.0), gait=TROT)
+    assert intent_at(events, 3.0) == Intent(move=(0.0, 1.0), turn=-0.5, gait=TROT)
+    assert intent_at(events, 9.0).action == ACT_SIT
+    assert intent_at(events, 9.0).gait == TROT
 
 
 def test_before_first_event_is_idle():

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from demo_fakes import ACTIONS, GAITS, fake_backend
+from demo_fakes import fake_backend
 
 from demo.errors import DemoError
 from demo.input.mapping import Intent
 from demo.script import parse_script
-from demo.sim import INTRO_STEPS, Simulation, load_backend, make_commands
+from demo.sim import INTRO_STEPS, Simulation, herd_commands, load_backend
+from demo.wander import wander
+from mann.control.commands import ACT_STAND, CANTER, Commands
 
 
-def test_make_commands_maps_names_to_contract_indices():
-    c = make_commands(
-        fake_backend(), [[0, 1], [1, 0]], [0.5, 0], ["canter", "walk"], ["stand", "none"]
-    )
-    assert c.gait.tolist() == [GAITS.index("canter"), GAITS.index("walk")]
-    assert c.action.tolist() == [ACTIONS.index("stand"), 0]
-    assert c.move.shape == (2, 2) and c.move.dtype == np.float32
+def test_herd_commands_give_the_selected_dog_the_users_commands():
+    user = Intent(move=(0.5, 0.5), turn=-0.25, gait=CANTER, action=ACT_STAND)
+    c = herd_commands(3.0, 3, 1, user)
+    assert isinstance(c, Commands) and c.validated(3).move.shape == (3, 2)
+    assert c.move[1].tolist() == [0.5, 0.5] and c.turn[1] == -0.25
+    assert (c.gait[1], c.action[1]) == (CANTER, ACT_STAND)
+    herd = wander(3.0, np.arange(3))
+    for k in (0, 2):
+        assert np.array_equal(c.move[k], herd["move"][k]) and c.gait[k] == herd["gait"][k]
 
 
 def test_intro_moves_forward_then_stops():
@@ -36,8 +40,8 @@ def test_live_input_goes_to_the_selected_dog_and_others_wander():
     sim = Simulation(fake_backend(), None, num_characters=4)
     start = sim.state.root_pos.copy()
     for _ in range(INTRO_STEPS + 120):
-        sim.step(Intent(move=(1.0, 0.0), gait="canter"), selected=2)
-    assert sim.last.user.gait == "canter"
+        sim.step(Intent(move=(1.0, 0.0), gait=CANTER), selected=2)
+    assert sim.last.user.gait == CANTER
     moved = sim.state.root_pos - start
     assert moved[2, 0] > 2.0  # selected: sideways to its left (+X), at canter speed
     assert np.linalg.norm(moved[[0, 1, 3]], axis=1).min() > 0.1  # wanderers walk
