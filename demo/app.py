@@ -285,7 +285,7 @@ class App:
         fps = 1.0 / np.mean(self.stats.frame_s) if self.stats.frame_s else 0.0
         draw = self.stats.draw_ms[-1] if self.stats.draw_ms else 0.0
         info = [
-            f"gait {GAITS[user.gait]}    action {ACTIONS[user.action]}",
+            f"gait {GAITS[int(s.gait[i])]}    action {ACTIONS[user.action]}",
             f"speed {float(s.speed[i]):.2f} m/s   (target {float(s.target_speed[i]):.2f})",
             f"network {float(s.network_ms):.2f} ms   draw {draw:.1f} ms",
             f"{fps:.0f} fps   dog {i + 1} of {self.sim.num}   t {self.sim.time:.1f} s",

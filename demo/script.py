@@ -9,8 +9,12 @@ Format: plain text, one event per line, ``#`` starts a comment::
     8.0   move=0,0 action=sit
     11.0  action=none
 
-Fields: ``move=X,Z`` (each in [-1, 1], character frame), ``turn=V`` (in [-1, 1],
-positive turns left), ``gait=walk|pace|trot|canter``, ``action=none|jump|sit|stand|lie``.
+Fields: ``move=X,Z`` (each in [-1, 1], character frame: the dog heads that way, so
+sideways curves and backwards turns it round), ``turn=V`` (in [-1, 1], positive turns
+left), ``gait=walk|pace|trot|canter|auto`` (auto: the gait of the speed's band, the
+speed from the move's length over the whole range), ``speed=V`` (desired m/s, 0 to
+20, along the move; ``speed=gait`` goes back to the gait's speed),
+``action=none|jump|sit|stand|lie``.
 A field keeps its value until a later line changes it; times must not decrease.
 Before the first event the dog gets no commands (idle).
 """
@@ -22,7 +26,7 @@ from pathlib import Path
 
 from demo.errors import DemoError
 from demo.input.mapping import Intent
-from mann.control.commands import ACTIONS, GAITS
+from mann.control.commands import ACTIONS, AUTO, GAITS, MAX_SPEED
 
 
 @dataclass(frozen=True)
@@ -55,14 +59,27 @@ def _apply(intent: Intent, token: str, where: str) -> Intent:
     if key == "turn":
         return replace(intent, turn=_unit(value, where, "turn"))
     if key == "gait":
-        if value not in GAITS:
-            raise DemoError(f"{where}: gait must be one of {', '.join(GAITS)}, got {value!r}")
-        return replace(intent, gait=GAITS.index(value))
+        if value not in (*GAITS, "auto"):
+            names = ", ".join((*GAITS, "auto"))
+            raise DemoError(f"{where}: gait must be one of {names}, got {value!r}")
+        return replace(intent, gait=AUTO if value == "auto" else GAITS.index(value))
+    if key == "speed":
+        return replace(intent, speed=None if value == "gait" else _speed(value, where))
     if key == "action":
         if value not in ACTIONS:
             raise DemoError(f"{where}: action must be one of {', '.join(ACTIONS)}, got {value!r}")
         return replace(intent, action=ACTIONS.index(value))
-    raise DemoError(f"{where}: unknown field {key!r} (expected move, turn, gait or action)")
+    raise DemoError(f"{where}: unknown field {key!r} (expected move, turn, gait, speed or action)")
+
+
+def _speed(text: str, where: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        v = float("nan")
+    if not 0.0 <= v <= MAX_SPEED:
+        raise DemoError(f"{where}: speed expects m/s in [0, {MAX_SPEED:g}] or 'gait', got {text!r}")
+    return v
 
 
 def parse_script(text: str, source: str = "<script>") -> list[ScriptEvent]:

@@ -49,11 +49,13 @@ def herd_commands(t: float, num: int, selected: int, user: Intent) -> Commands:
     """Commands of one step: the herd wanders (:func:`demo.wander.wander` at ``t`` s),
     character ``selected`` follows ``user``."""
     herd = wander(t, np.arange(num))
-    cmd = Commands(herd["move"], herd["turn"], herd["gait"], herd["action"])
+    speed = np.full(num, np.nan)  # the herd walks at its gaits' speeds
+    cmd = Commands(herd["move"], herd["turn"], herd["gait"], herd["action"], speed)
     cmd.move[selected] = user.move
     cmd.turn[selected] = user.turn
     cmd.gait[selected] = user.gait
     cmd.action[selected] = user.action
+    cmd.speed[selected] = np.nan if user.speed is None else user.speed
     return cmd
 
 

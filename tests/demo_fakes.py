@@ -66,6 +66,7 @@ class ControllerState:
     frame: int
     network_ms: float
     nan_events: np.ndarray
+    gait: np.ndarray
 
 
 def _start_positions(n: int, spacing: float) -> np.ndarray:
@@ -127,13 +128,15 @@ class FakeController:
             traj_speed=np.repeat(speed[:, None], 111, 1), styles=styles, speed=speed,
             target_speed=target, gating=g / g.sum(1, keepdims=True), contacts=contacts,
             frame=frame, network_ms=0.0, nan_events=np.zeros(n, np.int64),
+            gait=np.asarray(getattr(self, "gait", np.full(n, 1)), np.int64),
         )  # fmt: skip
 
     def step(self, commands) -> None:
         """One fixed step of 1/60 s with ``mann.control.commands.Commands``."""
         dt = 1 / 60
         move = np.asarray(commands.move, np.float64).reshape(self.n, 2)
-        speed = GAIT_SPEED[np.asarray(commands.gait)]
+        self.gait = np.where(np.asarray(commands.gait) < 0, 3, commands.gait)  # AUTO: top
+        speed = GAIT_SPEED[self.gait]
         self.yaw = self.yaw + np.asarray(commands.turn) * TURN_RATE * dt
         local_v = np.stack([move[:, 0], np.zeros(self.n), move[:, 1]], axis=1) * speed[:, None]
         vel = quat.dir_from_root(local_v, self.yaw)

@@ -6,8 +6,9 @@ The demo's controls (SPEC section 5):
   down stop, left/right turn); Left-Shift canter, Left-Ctrl trot, Left-Alt walk,
   pace by default; Space jump, V sit, R stand, F lie (held).
 * gamepad (SDL game-controller layout): the left stick moves relative to the camera,
-  the right stick orbits the camera; right trigger canter, right shoulder trot, left
-  shoulder walk, pace by default; A jump, B sit, Y stand, X lie.
+  its deflection setting the speed over the whole range with the gait by speed
+  (``AUTO``), the right stick orbits the camera; right trigger canter, right shoulder
+  trot, left shoulder walk force a gait; A jump, B sit, Y stand, X lie.
 
 Everything here is a pure function of its arguments; :class:`Intent` holds gait and
 action as the library's indices (:mod:`mann.control.commands`).
@@ -26,6 +27,7 @@ from mann.control.commands import (
     ACT_LIE,
     ACT_SIT,
     ACT_STAND,
+    AUTO,
     CANTER,
     DEFAULT_GAIT,
     NONE,
@@ -51,7 +53,7 @@ KEYBOARD_LEGEND = (
 GAMEPAD_LEGEND = (
     "left stick  move (camera relative)",
     "right stick  orbit camera",
-    "RT canter   RB trot   LB walk   (pace)",
+    "RT canter   RB trot   LB walk   (stick: any speed)",
     "A jump   B sit   Y stand   X lie",
     "P pause  N step  M slow  F11 fullscreen  Esc quit",
 )
@@ -63,21 +65,24 @@ class Intent:
 
     move: (x, z) in the CHARACTER frame, x = the dog's left, z = forward, |move| <= 1.
     turn: in [-1, 1], positive turns +Z towards +X (yaw increases, i.e. to the left).
-    gait, action: indices into ``mann.control.commands.GAITS`` and ``ACTIONS``.
+    gait, action: indices into ``mann.control.commands.GAITS`` (or ``AUTO``) and
+    ``ACTIONS``. speed: desired m/s, None for the gait's (scripts set it).
     """
 
     move: tuple[float, float] = (0.0, 0.0)
     turn: float = 0.0
     gait: int = DEFAULT_GAIT
     action: int = NONE
+    speed: float | None = None
 
     def is_neutral(self) -> bool:
         """True when it asks for nothing but the default gait and no action."""
         return (
             self.move == (0.0, 0.0)
             and self.turn == 0.0
-            and self.gait == DEFAULT_GAIT
+            and self.gait in (DEFAULT_GAIT, AUTO)
             and self.action == NONE
+            and self.speed is None
         )
 
 
@@ -196,7 +201,7 @@ def pad_gait(pad: PadState) -> int:
         return TROT
     if "leftshoulder" in pad.buttons:
         return WALK
-    return DEFAULT_GAIT
+    return AUTO  # the stick's deflection sets the speed, the gait follows it
 
 
 def pad_action(pad: PadState) -> int:

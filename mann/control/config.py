@@ -11,10 +11,22 @@ STEP = 1.0 / 60.0  # s: the controller's fixed step, one trajectory point and on
 # mann.data.calibrate (its docstring has the numbers); a model file carries its own.
 GAIT_SPEEDS: tuple[float, ...] = (0.50, 0.72, 0.93, 1.6)
 
+# The real dog per speed band (0.3-0.7, 0.7-1.1, 1.1-1.6, 1.6-2.5, > 2.5 m/s), measured on
+# the 42 takes by mann.eval.reference (``python -m mann.eval.reference`` prints them): the
+# band's median speed (m/s), the full-turn rate (deg/s: the 99th percentile of its turning
+# rate while moving; it circles at 250-275 deg/s for seconds in D1_049 at 0.6 m/s) and
+# the acceleration limit (m/s^2: the 75th percentile of its |acceleration|). The
+# controller interpolates them over speed; a model file may carry its own.
+SPEED_KNOTS: tuple[float, ...] = (0.47, 0.89, 1.25, 1.94, 3.12)
+TURN_RATES: tuple[float, ...] = (254.3, 216.3, 144.4, 99.5, 41.0)
+ACCELERATIONS: tuple[float, ...] = (0.69, 0.45, 0.89, 1.22, 1.03)
+
 # Tunables a model file may set (ControllerConfig.for_model): how many numbers, upper bound.
 _MODEL_TUNABLES = {
     "gait_speeds": (len(GAIT_SPEEDS), 20.0),
-    "turn_deg": (len(GAIT_SPEEDS), 180.0),
+    "speed_knots": (len(SPEED_KNOTS), 20.0),
+    "turn_rates": (len(SPEED_KNOTS), 720.0),
+    "accelerations": (len(SPEED_KNOTS), 20.0),
     "rest_exponents": (2, 10.0),
 }
 
@@ -30,28 +42,35 @@ class IKConfig:
     """Contact and IK tunables (metres, m/s, frames of the fixed 1/60 s step).
 
     A paw touches down below ``contact_height`` while horizontally slower than
-    ``contact_speed``; it lifts off above ``release_height``, faster than
-    ``release_speed``, once the network's paw is ``max_pin_offset`` from its pin, or
-    when the pin is out of the leg's reach by ``max_overreach``. A paw in swing (it
-    has risen above ``swing_height`` since its last contact) that moves horizontally
-    faster than ``clearance_speeds[0]`` is lifted towards at least ``swing_clearance``
-    above the ground (fully at ``clearance_speeds[1]``): a swing that comes in low
-    steps down instead of sliding in along the floor. A paw that never lifts (the
-    network gliding) is left alone. ``swing_clearance = 0`` turns this off. A paw is
-    never shown below the ground (y = 0).
+    ``contact_speed`` (0.8 m/s: in the tight turns of the real dog's turning rates the
+    network's paws pivot at 0.3-0.8 m/s on the ground, and pinned they stay put). It
+    lifts off above ``release_height``, faster than ``release_speed``, once the
+    network's paw is ``max_pin_offset`` from its pin, or when the pin is out of the
+    leg's reach by ``max_overreach``. A paw in swing (it has risen above
+    ``swing_height`` since its last contact: 2.5 cm, the foot-skating measure's height)
+    that moves horizontally faster than ``clearance_speeds[0]`` is lifted towards at
+    least ``swing_clearance`` above the ground (fully at ``clearance_speeds[1]``): a
+    swing that comes in low steps down instead of sliding in along the floor. A paw
+    that never lifts (the network gliding) is left alone; ``swing_clearance = 0`` turns
+    this off. A paw released on the ground more than ``step_distance`` from the
+    network's paw steps there: it rises to ``step_height`` half-way through its
+    blend-out (a parabola in the pin weight) instead of sliding. A paw is never shown
+    below the ground (y = 0).
     """
 
     contact_height: float = 0.03
     release_height: float = 0.045
-    contact_speed: float = 0.3
+    contact_speed: float = 0.8
     release_speed: float = 0.9
     max_pin_offset: float = 0.08
     max_overreach: float = 0.02
     blend_in_frames: float = 3.0
     blend_out_frames: float = 6.0
     swing_clearance: float = 0.03
-    swing_height: float = 0.04
+    swing_height: float = 0.025
     clearance_speeds: tuple[float, float] = (0.4, 0.9)
+    step_height: float = 0.05
+    step_distance: float = 0.01
 
 
 @dataclass
@@ -63,13 +82,20 @@ class ControllerConfig:
     after release (the reference's 0.25 and 0.05 a frame: 0.040157 and 0.225223 s).
     pid: (kp, ki, kd) on the speed error in m/s (reference 0.2, 0.8, 0). exponents:
     position, direction, velocity bias of the future blend (0.75, 1.25, 1.0).
-    turn_deg: per gait, the target direction turns by turn x this (the reference: 60
-    for all). Here 20, 25, 30, 15 for walk, pace, trot, canter: with the
-    trained models a full turn then runs at about 60 deg/s from walk to trot and 20
-    deg/s cantering, within the dog data's turning rates at those speeds (90th
-    percentile: about 100 deg/s below 0.8 m/s, 57 at 0.8-1.4, 15-30 faster); 60 deg
-    made a walking dog spin at 100-115 deg/s on tight circles and slide its paws.
-    gait_speeds: base speed per gait (:data:`GAIT_SPEEDS`, calibrated on the dog data).
+    turn_rates: deg/s of a full turn at the speeds ``speed_knots`` (:data:`TURN_RATES`,
+    interpolated over the desired speed): the future trajectory the network reads is
+    the arc of a dog turning at turn x this rate (the reference instead points the
+    future at a direction turned by turn x 60 degrees, which the network reads as one
+    turn of 60 degrees, and a walking dog turned at 50-75 deg/s however long it was
+    held). accelerations: m/s^2 at ``speed_knots`` (:data:`ACCELERATIONS`,
+    interpolated over the speed asked so far): the speed asked of the network changes
+    no faster (the reference steps it at once: the network's first steps from a
+    standstill then glide, 0.12-0.18 m/s of foot skating in the first second of a trot).
+    heading_latch_deg: a move command that points away from straight ahead is
+    a heading (world) to turn to and hold; it is taken afresh once the command's
+    direction changes by more than this.
+    gait_speeds: base speed per gait (:data:`GAIT_SPEEDS`, calibrated on the dog data);
+    the gaits' speed bands meet at the geometric means of neighbouring base speeds.
     style_half_lives: half-life of each style's blend (idle, move, jump, sit, stand,
     lie) at the root point (the reference's 0.1 and 0.05 a frame: 0.109647 and 0.225223
     s);
@@ -78,9 +104,9 @@ class ControllerConfig:
     lie)^b) so resting poses do not drift. extrapolation: weight of a future point's
     extrapolation against the network's prediction (0.5); pose_blend: weight of the
     predicted joint position against the last one moved by its velocity (0.5).
-    hold_heading: while no turn is commanded the target direction holds the heading
-    the dog had when the turn was released (the reference instead follows the root's
-    own direction, so the network's small turns add up to a drifting heading).
+    While no turn is commanded the dog holds the heading it had when the turn was
+    released (the reference instead follows the root's own direction, so the network's
+    small turns add up to a drifting heading).
     """
 
     steer_half_life: float = 0.040157
@@ -88,8 +114,9 @@ class ControllerConfig:
     pid: tuple[float, float, float] = (0.2, 0.8, 0.0)
     pid_integral_limit: float = 0.1  # m: I term <= 0.08 m/s; halves the start-up overshoot
     exponents: tuple[float, float, float] = (0.75, 1.25, 1.0)
-    turn_deg: tuple[float, ...] = (20.0, 25.0, 30.0, 15.0)  # per gait
-    hold_heading: bool = True
+    speed_knots: tuple[float, ...] = SPEED_KNOTS
+    turn_rates: tuple[float, ...] = TURN_RATES
+    heading_latch_deg: float = 10.0
     turn_only_speed: float = 2.0 / 3.0
     gait_speeds: tuple[float, ...] = GAIT_SPEEDS
     jump_speed: float = 1.2
@@ -97,6 +124,7 @@ class ControllerConfig:
     jump_seconds: float = 0.8  # one jump: the data's only labelled jump lasts 48 frames
     rest_max_speed: float = 0.5
     speed_window: int = 10  # frames of root velocity averaged into the current speed
+    accelerations: tuple[float, ...] = ACCELERATIONS
     style_half_lives: tuple[float, ...] = (0.109647,) * 3 + (0.225223,) * 3
     speed_half_life: float = 0.109647
     rest_exponents: tuple[float, float] = (0.25, 0.5)
@@ -117,8 +145,9 @@ class ControllerConfig:
 
         A model trained on other motion than the dog clips (the synthesized canter,
         say) records what it was tuned for in ``meta["controller"]``: ``gait_speeds``
-        (m/s) and ``turn_deg`` (degrees), one positive number per gait each, and
-        ``rest_exponents`` (two).
+        (m/s, one per gait), ``speed_knots`` (m/s, increasing), ``turn_rates``
+        (deg/s) and ``accelerations`` (m/s^2) at those speeds (five each), and
+        ``rest_exponents`` (two), all positive.
         """
         given = (getattr(model, "meta", None) or {}).get("controller", {})
         values = {}
@@ -133,4 +162,10 @@ class ControllerConfig:
                     f"{count} numbers in (0, {top:g}), got {v!r}"
                 )
             values[name] = tuple(float(x) for x in v)
+        knots = values.get("speed_knots", SPEED_KNOTS)
+        if any(b <= a for a, b in zip(knots[:-1], knots[1:], strict=True)):
+            raise ValueError(
+                f"{getattr(model, 'source', 'model')}: meta controller.speed_knots must "
+                f"increase, got {list(knots)}"
+            )
         return cls(**values)

@@ -26,24 +26,33 @@ from dataclasses import fields, is_dataclass
 import numpy as np
 
 from mann.characters import DOG
-from mann.control.commands import ACT_JUMP, ACTIONS, GAITS, Commands
+from mann.control.commands import (
+    ACT_JUMP,
+    ACT_LIE,
+    ACT_SIT,
+    ACT_STAND,
+    ACTIONS,
+    DEFAULT_GAIT,
+    GAITS,
+    Commands,
+)
 from mann.control.config import STEP, ControllerConfig, per_step
 from mann.control.ik import PawIK
 from mann.control.pid import SpeedPID
 from mann.control.pose import bone_directions, rest_bone_lengths, restore_bone_lengths
 from mann.control.pose import rest_pose as default_rest_pose
 from mann.control.state import ControllerState
-from mann.control.targets import JumpTimer, plan_targets, ready_to_jump
+from mann.control.targets import JumpTimer, full_turn_rate, plan_targets, ready_to_jump
 from mann.control.trajectory import (
     ROOT,
     Trajectory,
+    arc,
     blend_future,
     blend_styles,
     correct_future,
     input_samples,
     move_root,
     shift_past,
-    yaw_dir,
 )
 from mann.core import quat
 from mann.features.layout import (
@@ -63,6 +72,7 @@ __all__ = [
 ]  # fmt: skip
 
 log = logging.getLogger("mann")
+REST_ACTIONS = (ACT_SIT, ACT_STAND, ACT_LIE)
 
 
 def take_rows(block, rows: np.ndarray):
@@ -168,11 +178,15 @@ class Controller:
             self.pid = SpeedPID(self.n, self.config.pid, self.config.pid_integral_limit)
             self.paw_ik = PawIK(self.n, self.config.ik)
             self.jumps = JumpTimer(self.n)
-            self.target_dir = yaw_dir(z)
-            self.held_heading = yaw_dir(z)
-            self.target_vel = np.zeros((self.n, 3))
+            self.goal_yaw = np.zeros(self.n)  # rad: the heading to hold or turn to
+            self.heading_cmd = np.zeros(self.n)  # rad: the move direction it came from
+            self.turn_rate = np.zeros(self.n)  # rad/s of the future arc
+            self.future_speed = np.zeros(self.n)  # m/s along it
+            self.ramp_speed = np.zeros(self.n)  # m/s: the target speed, rate-limited
             self.correction = np.zeros(self.n)
             self.target_speed = np.zeros(self.n)
+            self.gait = np.full(self.n, DEFAULT_GAIT)
+            self.resting = np.zeros(self.n, dtype=bool)  # a rest style (sit, ...) taken
             self.pose = JointBlock(*(np.zeros((self.n, DOG.num_joints, 3)) for _ in range(4)))
             self.state = self._empty_state()
             self._pending_log = 0
@@ -190,10 +204,13 @@ class Controller:
         self.pid.reset(mask)
         self.paw_ik.reset(mask)
         self.jumps.reset(mask)
-        self.target_dir[mask] = yaw_dir(self.traj.root_yaw[mask])
-        self.held_heading[mask] = self.target_dir[mask]
-        self.target_vel[mask] = 0.0
+        self.goal_yaw[mask] = self.traj.root_yaw[mask]
+        self.heading_cmd[mask] = 0.0
+        self.turn_rate[mask] = 0.0
+        self.future_speed[mask] = 0.0
+        self.ramp_speed[mask] = 0.0
         self.correction[mask] = 0.0
+        self.resting[mask] = False
         self.pose.pos[mask], self.pose.fwd[mask], self.pose.up[mask] = self._rest_world(mask)
         self.pose.vel[mask] = 0.0
 
@@ -234,7 +251,8 @@ class Controller:
             self._reject(bad)
         self._advance(take_rows(out, good), good)
         if self.ik_enabled:
-            shown = self.paw_ik.apply(self.pose.pos, self.pose.fwd, self.pose.up)
+            hold = self.resting  # settling into sit, stand or lie: the paws stay put
+            shown = self.paw_ik.apply(self.pose.pos, self.pose.fwd, self.pose.up, hold)
         else:
             shown = (self.pose.pos.copy(), self.pose.fwd.copy(), self.pose.up.copy())
         for now, last in zip(shown, self.shown, strict=True):
@@ -246,36 +264,66 @@ class Controller:
         self.state.network_ms = network_ms
 
     def _steer(self, cmd: Commands) -> None:
-        """Targets and the future trajectory blend (SPEC 5.2-5.3)."""
+        """Targets and the future trajectory blend (SPEC 5.2-5.3, turning as an arc)."""
         cfg = self.config
         current = self.current_speed()
         ready = ready_to_jump(cmd, current, cfg)
         jumping = self.jumps.update(cmd.action == ACT_JUMP, ready, cfg.jump_seconds)
-        targets = plan_targets(cmd, current, cfg, jumping)
-        self.target_speed = targets.speed
-        pid = self.pid.update(targets.speed, current, targets.use_pid)
-        speed = np.maximum(targets.speed + pid, 0.0)
+        resting = np.isin(cmd.action, REST_ACTIONS)
+        settled = (current < cfg.rest_max_speed) & self._planted()
+        self.resting = resting & (self.resting | settled)
+        targets = plan_targets(cmd, current, cfg, jumping, self.resting)
+        self.target_speed, self.gait = targets.speed, targets.gait
+        # The speed asked of the network changes no faster than the real dog's does.
+        step = np.interp(self.ramp_speed, cfg.speed_knots, cfg.accelerations) * STEP
+        self.ramp_speed += np.clip(targets.speed - self.ramp_speed, -step, step)
+        pid = self.pid.update(self.ramp_speed, current, targets.use_pid)
+        speed = np.maximum(self.ramp_speed + pid, 0.0)
         blend = np.where(
             targets.control, per_step(cfg.steer_half_life), per_step(cfg.release_half_life)
         )
-        root_dir = self.traj.dir[:, ROOT]
-        turn_deg = np.asarray(cfg.turn_deg, dtype=np.float64)[cmd.gait]
-        turned = quat.rotate_y(root_dir, np.radians(turn_deg) * cmd.turn)
-        if cfg.hold_heading:
-            turning = np.abs(cmd.turn) > 1e-3
-            self.held_heading = np.where(turning[:, None], root_dir, self.held_heading)
-            turned = np.where(turning[:, None], turned, self.held_heading)
-        d = self.target_dir + blend[:, None] * (turned - self.target_dir)
-        self.target_dir = quat.unit(d, fallback=root_dir)
-        yaw = quat.dir_to_yaw(self.target_dir[:, ::2])
-        want = quat.rotate_y(targets.move_dir * speed[:, None], yaw)
-        self.target_vel += blend[:, None] * (want - self.target_vel)
+        offset, rate = self._heading(cmd, targets, jumping)
+        self.turn_rate += blend * (rate - self.turn_rate)
+        self.future_speed += blend * (speed - self.future_speed)
         self.correction += blend * (targets.correction - self.correction)
-        blend_future(self.traj, self.target_vel, self.target_dir, cfg.exponents)
-        future_speed = np.linalg.norm(self.target_vel, axis=-1)
+        target_dir, target_vel = arc(self.traj.root_yaw, offset, self.turn_rate, self.future_speed)
+        blend_future(self.traj, target_vel, target_dir, cfg.exponents)
         style_rates = [per_step(h) for h in cfg.style_half_lives]
         speed_rate = per_step(cfg.speed_half_life)
-        blend_styles(self.traj, targets.style, future_speed, style_rates, speed_rate)
+        blend_styles(self.traj, targets.style, self.future_speed, style_rates, speed_rate)
+
+    def _planted(self) -> np.ndarray:
+        """(N,) bool: all four of the network's paws are down (low and slow, the paw
+        clean-up's contact thresholds): a dog that stopped has stopped stepping."""
+        ik = self.config.ik
+        paws = list(DOG.paws)
+        low = self.pose.pos[:, paws, 1] < ik.contact_height
+        still = np.linalg.norm(self.pose.vel[:, paws, ::2], axis=-1) < ik.contact_speed
+        return (low & still).all(axis=1)
+
+    def _heading(self, cmd: Commands, targets, jumping: np.ndarray):
+        """(offset rad, rate rad/s) of the future arc (:func:`arc`) per character.
+
+        A held turn turns on at turn x the full-turn rate; otherwise the dog heads for
+        ``goal_yaw`` at the full-turn rate and then straight on. The goal is the root's
+        heading plus the move command's direction, taken when that direction changes
+        by more than ``heading_latch_deg`` (a backward command held turns the dog round
+        once, it does not spin it), while turning, and while standing; in the air the
+        dog flies straight.
+        """
+        root_yaw = self.traj.root_yaw
+        turning = (np.abs(cmd.turn) > 1e-3) & ~jumping
+        fresh = np.abs(quat.wrap_angle(targets.heading - self.heading_cmd))
+        fresh = fresh > np.radians(self.config.heading_latch_deg)
+        fresh |= turning | jumping | ~targets.going
+        self.heading_cmd = np.where(fresh, targets.heading, self.heading_cmd)
+        self.goal_yaw = np.where(fresh, root_yaw + targets.heading, self.goal_yaw)
+        full = full_turn_rate(targets.speed, self.config.speed_knots, self.config.turn_rates)
+        offset = np.where(
+            turning, np.copysign(np.inf, cmd.turn), quat.wrap_angle(self.goal_yaw - root_yaw)
+        )
+        rate = np.where(turning, np.abs(cmd.turn) * full, full)
+        return offset, rate
 
     def _build_input(self) -> np.ndarray:
         """X (N, 480): samples relative to the root, joints relative to point 59."""
@@ -364,6 +412,7 @@ class Controller:
         st.styles = self.traj.style[:, ROOT].copy()
         st.speed = self.current_speed()
         st.target_speed = self.target_speed.copy()
+        st.gait = self.gait.copy()
         st.gating = gating
         low = self._low_paws(self.shown[0])
         st.contacts = self.paw_ik.contacts.copy() if self.ik_enabled else low

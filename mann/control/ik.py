@@ -96,21 +96,25 @@ class PawIK:
         self.weights[mask] = 0.0
         self._has_prev[mask] = False
 
-    def update_contacts(self, paws: np.ndarray, reach: np.ndarray) -> None:
+    def update_contacts(self, paws: np.ndarray, reach: np.ndarray, hold=None) -> None:
         """Contacts from the network's paws (N, 4, 3) and each pin's distance beyond the
-        leg's reach (N, 4) m (<= 0: reachable)."""
+        leg's reach (N, 4) m (<= 0: reachable). hold: (N,) bool, characters whose low
+        paws stay planted however the network moves them (a dog sitting or lying down
+        from a walk): a low paw touches down at any speed and is released only when it
+        lifts or its pin goes out of reach."""
         cfg = self.config
+        held = np.zeros((len(paws), 1), bool) if hold is None else np.asarray(hold)[:, None]
         speed = np.linalg.norm((paws - self._prev)[..., ::2], axis=-1) / STEP
         speed = np.where(self._has_prev[:, None], speed, 0.0)
         self.speeds = speed
         h = paws[..., 1]
         off = np.linalg.norm((paws - self.pins)[..., ::2], axis=-1)
-        lift = (h > cfg.release_height) | (speed > cfg.release_speed)
-        lift |= (off > cfg.max_pin_offset) | (reach > cfg.max_overreach)
+        slip = (speed > cfg.release_speed) | (off > cfg.max_pin_offset)
+        lift = (h > cfg.release_height) | (slip & ~held) | (reach > cfg.max_overreach)
         # A released paw blends out completely before it may pin again: re-pinning at
         # once would make the shown paw jump from the old pin to the new one.
         touch = ~self.contacts & (self.weights <= 0.0)
-        touch &= (h < cfg.contact_height) & (speed < cfg.contact_speed)
+        touch &= (h < cfg.contact_height) & ((speed < cfg.contact_speed) | held)
         self.pins[touch] = paws[touch]
         self.contacts = (self.contacts & ~lift) | touch
         self.swinging = (self.swinging | (h > cfg.swing_height)) & ~self.contacts
@@ -119,11 +123,12 @@ class PawIK:
         self._prev = paws.copy()
         self._has_prev[:] = True
 
-    def apply(self, positions, fwd, up):
-        """Pin the paws in contact; returns (positions, fwd, up) (N, 27, 3), new arrays."""
+    def apply(self, positions, fwd, up, hold=None):
+        """Pin the paws in contact; returns (positions, fwd, up) (N, 27, 3), new arrays.
+        hold: see :meth:`update_contacts`."""
         paws = positions[:, _LEGS[:, 3]]
         reach = self._overreach(positions)
-        self.update_contacts(paws, reach)
+        self.update_contacts(paws, reach, hold)
         w = self.weights[..., None] * np.array([1.0, 0.0, 1.0])
         # Pins hold a paw horizontally only: its height stays the network's, so a paw
         # that starts to lift rises at once while it blends out (no sliding on the floor).
@@ -131,7 +136,12 @@ class PawIK:
         lo, hi = self.config.clearance_speeds
         s = np.clip((self.speeds - lo) / max(hi - lo, 1e-9), 0.0, 1.0)
         lift = self.config.swing_clearance * s * s * (3.0 - 2.0 * s) * self.swinging  # smoothstep
-        targets[..., 1] = np.maximum(targets[..., 1], lift)
+        # A paw released on the ground (it slipped, or its pin went out of reach) steps
+        # to the network's paw through the air instead of sliding there.
+        w = self.weights
+        away = np.linalg.norm((self.pins - paws)[..., ::2], axis=-1) > self.config.step_distance
+        step = self.config.step_height * 4.0 * w * (1.0 - w) * (~self.contacts & away)
+        targets[..., 1] = np.maximum(targets[..., 1], np.maximum(lift, step))
         if np.array_equal(targets, paws):
             return positions.copy(), fwd.copy(), up.copy()
         return solve_legs(positions, fwd, up, targets)

@@ -1,9 +1,14 @@
-"""Commands turned into targets (SPEC 5.2): speed, move direction, style, correction.
+"""Commands turned into targets (SPEC 5.2): speed, heading, turning rate, style.
 
 :func:`plan_targets` turns validated :class:`mann.control.commands.Commands`, with the
-characters' current root speed, into a commanded speed, a desired style vector and the
-move vector (character frame) the trajectory is steered towards; :class:`JumpTimer`
-makes one jump per press.
+characters' current root speed, into a desired speed, the direction to head for, a
+desired style vector and the correction factor; :func:`desired_speed` maps the stick
+and the gait to m/s; :func:`full_turn_rate` is the turning rate of a full turn at a
+speed; :class:`JumpTimer` makes one jump per press.
+
+The dog walks forwards and turns, as the real dog does: a move command that points
+elsewhere than straight ahead (sideways, backwards) is a heading to turn to, not a
+side-step (see :class:`mann.control.controller.Controller` for how it is held).
 """
 
 from __future__ import annotations
@@ -12,90 +17,153 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mann.control.commands import ACT_JUMP, ACT_LIE, ACT_SIT, ACT_STAND, NONE, Commands
+from mann.control.commands import (
+    ACT_JUMP,
+    ACT_LIE,
+    ACT_SIT,
+    ACT_STAND,
+    AUTO,
+    DEFAULT_GAIT,
+    NONE,
+    Commands,
+)
 from mann.control.config import STEP
 from mann.features.layout import IDLE, JUMP, LIE, MOVE, NUM_STYLES, SIT, STAND
+
+# Stick deflections at which AUTO reaches each gait's base speed (0 at rest).
+STICK_KNOTS = (0.25, 0.5, 0.75, 1.0)
 
 
 @dataclass
 class Targets:
     """Per-character targets of one frame (N characters).
 
-    speed: (N,) commanded speed m/s (before the PID); move_dir: (N, 3) unit move
-    direction in the character frame (zero when standing); style: (N, 6) desired
-    style weights; control: (N,) bool, a control is held (gain rather than decay);
-    correction: (N,) in [0, 1], how much the network may correct the trajectory;
-    use_pid: (N,) bool, the PID acts (moving straight on).
+    speed: (N,) desired speed m/s (before the PID); heading: (N,) radians, the
+    direction to head for in the character frame (0 straight ahead, + to the left);
+    going: (N,) bool, the dog is to move (stick, turning, a jump's run-up); gait: (N,)
+    the gait in effect (its band holds the speed unless one is forced); style: (N, 6)
+    desired style weights; control: (N,) bool, a control is held (the steer half-life
+    rather than the release one); correction: (N,) in [0, 1], how much the network may
+    correct the trajectory; use_pid: (N,) bool, the PID acts (moving straight on).
     """
 
     speed: np.ndarray
-    move_dir: np.ndarray
+    heading: np.ndarray
+    going: np.ndarray
+    gait: np.ndarray
     style: np.ndarray
     control: np.ndarray
     correction: np.ndarray
     use_pid: np.ndarray
 
 
+def gait_bands(gait_speeds) -> np.ndarray:
+    """The speeds (m/s) between the gaits' bands: geometric means of neighbouring base
+    speeds, (G - 1,)."""
+    v = np.asarray(gait_speeds, dtype=np.float64)
+    return np.sqrt(v[1:] * v[:-1])
+
+
+def gait_of_speed(speed: np.ndarray, gait_speeds) -> np.ndarray:
+    """(N,) index of the gait whose band holds each speed (m/s)."""
+    return np.searchsorted(gait_bands(gait_speeds), np.asarray(speed, dtype=np.float64))
+
+
+def desired_speed(cmd: Commands, gait_speeds) -> tuple[np.ndarray, np.ndarray]:
+    """(speed m/s, gait) per character from validated commands.
+
+    A given ``cmd.speed`` is the speed; otherwise a forced gait gives its base speed
+    times the stick's deflection (the keyboard: a gait key with W), and :data:`AUTO`
+    maps the deflection piecewise linearly through the gaits' base speeds (a quarter
+    deflection walks, full deflection canters: the whole range of the data). The gait
+    is the forced one, else the one whose band holds the speed.
+    """
+    v = np.asarray(gait_speeds, dtype=np.float64)
+    stick = np.minimum(np.linalg.norm(cmd.move, axis=1), 1.0)
+    forced = cmd.gait != AUTO
+    base = v[np.where(forced, cmd.gait, DEFAULT_GAIT)] * stick
+    auto = np.interp(stick, (0.0, *STICK_KNOTS), (0.0, *v))
+    speed = np.where(np.isnan(cmd.speed), np.where(forced, base, auto), cmd.speed)
+    return speed, np.where(forced, cmd.gait, gait_of_speed(speed, v))
+
+
+def full_turn_rate(speed: np.ndarray, speed_knots, turn_rates) -> np.ndarray:
+    """Turning rate (N,) rad/s of a full turn at ``speed`` (N,) m/s: ``turn_rates``
+    (deg/s at ``speed_knots`` m/s) interpolated linearly, held beyond the ends."""
+    rates = np.interp(speed, np.asarray(speed_knots, float), np.asarray(turn_rates, float))
+    return np.radians(rates)
+
+
 def ready_to_jump(cmd: Commands, current_speed: np.ndarray, cfg) -> np.ndarray:
-    """(N,) bool: jump commanded, running straight faster than ``cfg.jump_min_speed``."""
-    straight = np.abs(cmd.turn) <= 1e-3
-    return (cmd.action == ACT_JUMP) & straight & (current_speed > cfg.jump_min_speed)
+    """(N,) bool: jump commanded and running faster than ``cfg.jump_min_speed``.
+
+    Every jump in the dog data is a running jump: from a standstill the dog runs up
+    first. A turn held or a noisy stick does not stop it: the controller flies it
+    straight (the data has no turning jump either).
+    """
+    return (cmd.action == ACT_JUMP) & (current_speed > cfg.jump_min_speed)
 
 
-def plan_targets(cmd: Commands, current_speed: np.ndarray, cfg, jumping=None) -> Targets:
+def plan_targets(
+    cmd: Commands, current_speed: np.ndarray, cfg, jumping=None, settled=None
+) -> Targets:
     """Targets from validated commands and the root speed ``(N,)`` m/s (SPEC 5.2).
 
-    cfg: a :class:`mann.controller.ControllerConfig` (gait speeds, turn speed, jump and
-    rest thresholds). jumping: (N,) bool, characters in the air (a :class:`JumpTimer`);
-    None: the reference's rule, the jump style whenever :func:`ready_to_jump`.
+    cfg: a :class:`mann.control.config.ControllerConfig` (gait speeds, turn speed, jump
+    and rest thresholds). jumping: (N,) bool, characters in the air (a
+    :class:`JumpTimer`); None: the jump style whenever :func:`ready_to_jump`.
+    settled: (N,) bool, the dog may take a rest style (sit, stand, lie) now; None:
+    whenever it is slower than ``cfg.rest_max_speed`` (the reference's rule).
     """
     n = len(cmd.turn)
-    stick = np.minimum(np.linalg.norm(cmd.move, axis=1), 1.0)
-    moving = stick > 1e-3
+    moving = np.linalg.norm(cmd.move, axis=1) > 1e-3
     turning = np.abs(cmd.turn) > 1e-3
-    move_dir = np.zeros((n, 3))
-    safe = np.where(moving, np.linalg.norm(cmd.move, axis=1), 1.0)
-    move_dir[:, 0] = cmd.move[:, 0] / safe * moving
-    move_dir[:, 2] = cmd.move[:, 1] / safe * moving
-    speed = np.asarray(cfg.gait_speeds, dtype=np.float64)[cmd.gait] * stick
+    heading = np.where(moving, np.arctan2(cmd.move[:, 0], cmd.move[:, 1]), 0.0)
+    speed, gait = desired_speed(cmd, cfg.gait_speeds)
     # Turning with no move key walks forward slowly instead of spinning on the spot.
     spin = turning & ~moving
-    move_dir[spin] = (0.0, 0.0, 1.0)
     speed[spin] = cfg.turn_only_speed
+    going = moving | turning
 
     style = np.zeros((n, NUM_STYLES))
     # The move style rises with the current speed (at least speed^2, capped at 1).
-    move_w = np.maximum((moving | turning).astype(np.float64), np.minimum(current_speed**2, 1.0))
+    move_w = np.maximum(going.astype(np.float64), np.minimum(current_speed**2, 1.0))
     style[:, MOVE] = move_w
     style[:, IDLE] = 1.0 - move_w
 
-    # A running jump: run forward first, the jump style takes over past jump_min_speed
-    # on a straight path (and, with a JumpTimer, lasts its duration once started).
+    # A running jump: run first, the jump style takes over past jump_min_speed (and,
+    # with a JumpTimer, lasts its duration once started).
     take_off = ready_to_jump(cmd, current_speed, cfg) if jumping is None else jumping
     jump = (cmd.action == ACT_JUMP) | take_off
-    move_dir[jump & ~moving] = (0.0, 0.0, 1.0)
+    going |= jump
     speed[jump] = cfg.jump_speed
     style[jump] = 0.0
     style[jump, MOVE] = 1.0
     style[take_off] = 0.0
     style[take_off, JUMP] = 1.0
 
-    # Sit, stand and lie zero the speed and are only taken once slow enough.
+    # Sit, stand and lie stop the dog first, as a released stick does (the move style
+    # following the speed), and are only taken once it has settled.
     rest = np.isin(cmd.action, (ACT_SIT, ACT_STAND, ACT_LIE))
     rest_style = np.array([IDLE, JUMP, SIT, STAND, LIE])[cmd.action]
-    move_dir[rest] = 0.0
-    speed[rest] = 0.0
-    slow = rest & (current_speed < cfg.rest_max_speed)
-    style[rest] = 0.0
-    style[rest & ~slow, IDLE] = 1.0
+    going &= ~rest
+    speed[~going] = 0.0
+    heading[~going] = 0.0
+    slow = current_speed < cfg.rest_max_speed if settled is None else settled
+    slow = rest & slow
+    stopping = rest & ~slow
+    move_w = np.minimum(current_speed[stopping] ** 2, 1.0)
+    style[stopping] = 0.0
+    style[stopping, MOVE], style[stopping, IDLE] = move_w, 1.0 - move_w
+    style[slow] = 0.0
     style[slow, rest_style[slow]] = 1.0
 
-    control = moving | turning | (cmd.action != NONE)
+    control = going | (cmd.action != NONE)
     # The network may correct the trajectory while the dog is steered (the reference's
     # max(|move normalised|, |turn|), the move including the turn-only walk and the run-up).
-    correction = np.maximum(np.linalg.norm(move_dir, axis=1), np.abs(cmd.turn))
-    use_pid = (moving | jump) & ~turning
-    return Targets(speed, move_dir, style, control, correction, use_pid)
+    correction = np.maximum(going.astype(np.float64), np.abs(cmd.turn))
+    use_pid = (moving | jump) & ~turning & ~rest
+    return Targets(speed, heading, going, gait, style, control, correction, use_pid)
 
 
 class JumpTimer:
@@ -111,7 +179,7 @@ class JumpTimer:
         self.armed = np.ones(n, dtype=bool)
 
     def update(self, wants: np.ndarray, ready: np.ndarray, duration: float):
-        """(N,) bool in the air this frame; wants: jump commanded, ready: may take off."""
+        """(N,) bool in the air this step; wants: jump commanded, ready: may take off."""
         start = wants & ready & self.armed
         self.left[start] = duration
         self.armed &= ~start

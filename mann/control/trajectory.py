@@ -109,23 +109,35 @@ class Trajectory:
         return quat.dir_to_yaw(self.dir[:, point, ::2])
 
 
-def blend_future(traj: Trajectory, target_vel, target_dir, exponents=(0.75, 1.25, 1.0)) -> None:
-    """Steer the future half towards the target (SPEC 5.3); targets (N, 3), world.
+def arc(root_yaw: np.ndarray, offset: np.ndarray, rate: np.ndarray, speed: np.ndarray):
+    """Future directions and velocities (N, 50, 3) of a dog turning at ``rate`` (N,)
+    rad/s from ``root_yaw`` (N,) towards the heading ``offset`` (N,) radians away (its
+    sign the side; +-inf: turning on) and then straight on, at ``speed`` (N,) m/s."""
+    t = np.arange(1, FUTURE + 1) * STEP
+    reach = rate[:, None] * t
+    yaw = root_yaw[:, None] + np.clip(offset[:, None], -reach, reach)
+    d = yaw_dir(yaw)
+    return d, d * speed[:, None, None]
 
-    Point k ahead (w = k / 50) takes ``1 - (1 - w)^b`` of the target: b = exponents
+
+def blend_future(traj: Trajectory, target_vel, target_dir, exponents=(0.75, 1.25, 1.0)) -> None:
+    """Steer the future half towards the target (SPEC 5.3): per future point 61..110,
+    ``target_vel`` m/s and unit ``target_dir`` (N, 50, 3), world.
+
+    Point k ahead (w = k / 50) takes ``1 - (1 - w)^b`` of its target: b = exponents
     (position, direction, velocity). Positions blend per step: each point's step from
     its predecessor moves towards ``target_vel * STEP``, and the steps are summed.
     """
     bp, bd, bv = exponents
     sp, sd, sv = (1.0 - (1.0 - _FUTURE_W) ** b for b in (bp, bd, bv))
     steps = np.diff(traj.pos[:, ROOT:], axis=1)  # (N, 50, 3)
-    goal = target_vel[:, None] * STEP
+    goal = target_vel * STEP
     steps = steps + sp[None, :, None] * (goal - steps)
     traj.pos[:, ROOT + 1 :] = traj.pos[:, ROOT, None] + np.cumsum(steps, axis=1)
     fut = slice(ROOT + 1, NUM_POINTS)
-    d = traj.dir[:, fut] + sd[None, :, None] * (target_dir[:, None] - traj.dir[:, fut])
-    traj.dir[:, fut] = quat.unit(d, target_dir[:, None])
-    traj.vel[:, fut] += sv[None, :, None] * (target_vel[:, None] - traj.vel[:, fut])
+    d = traj.dir[:, fut] + sd[None, :, None] * (target_dir - traj.dir[:, fut])
+    traj.dir[:, fut] = quat.unit(d, target_dir)
+    traj.vel[:, fut] += sv[None, :, None] * (target_vel - traj.vel[:, fut])
 
 
 def blend_styles(

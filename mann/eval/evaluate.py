@@ -1,17 +1,21 @@
 """Motion-quality evaluation: ``python -m mann.evaluate [--model PATH] [--clips DIR]
-[--json] [--dump DIR] [--out DIR] [--quick]``.
+[--takes DIR|none] [--json] [--dump DIR] [--out DIR] [--quick]``.
 
 Runs the scripted scenarios of :mod:`mann.eval.scenarios` headless through the controller
 (all but the soak in one batch of characters, the soak as its own batch), and reports
-per scenario: foot skating (SPEC 6) with and without the paw IK, commanded and
-achieved speed, heading error or turn rate, time to 90 % of a new speed, bone-length
-error, resting drift, NaN events and network milliseconds per frame; the controller's
-own cost per frame for 1 and 100 characters; with ``--clips`` the normalised
-next-frame error on those clips; and the done-when bars. ``--json`` prints one JSON
-object on the last line. ``--dump DIR`` writes ``DIR/<name>.npz`` (``positions`` (F,
-27, 3) float32 as displayed, world metres, 60 Hz; ``target_speed`` (F,) float32 m/s;
-also ``root_pos``, ``root_yaw``, ``contacts``; the soak: its first character). A PNG
-summary goes to ``--out`` (default ``runs/evaluate/``).
+per scenario: foot skating (SPEC 6) with and without the paw IK, its worst 1-s window,
+commanded and achieved speed, heading error or turn rate, time to 90 % of a new speed,
+bone-length error, resting drift, NaN events and network milliseconds per frame; the
+controller's own cost per frame for 1 and 100 characters; with ``--clips`` the
+normalised next-frame error on those clips; with the real takes (``--takes``, default
+the shared data's ``bvh/``; not with ``--quick``) the strides per speed band against
+the real dog's (:mod:`mann.eval.reference`, a table and ``gait.png``); and the
+done-when bars (:mod:`mann.eval.action_bars`, :mod:`mann.eval.control_bars`).
+``--json`` prints one JSON object on the last line. ``--dump DIR`` writes
+``DIR/<name>.npz`` (``positions`` (F, 27, 3) float32 as displayed, world metres, 60 Hz;
+``target_speed`` (F,) float32 m/s; also ``root_pos``, ``root_yaw``, ``contacts``; the
+soak: its first character). A PNG summary goes to ``--out`` (default
+``runs/evaluate/``).
 """
 
 from __future__ import annotations
@@ -28,13 +32,15 @@ from tqdm import tqdm
 from mann.characters import DOG
 from mann.control.controller import Commands, Controller
 from mann.core.atomic import atomic_path
-from mann.eval import action_bars, metrics
+from mann.eval import action_bars, control_bars, metrics, reference
+from mann.eval.report import jsonable, plot, table
 from mann.eval.scenarios import FPS, Scenario, suite
 
 DT = 1.0 / FPS
 SETTLE_SECONDS = 2.0  # idle before every scenario (not recorded)
 MOVING_SPEED = 0.3  # m/s: locomotion skating counts frames faster than this (SPEC 6)
-LOCOMOTION = ("straight", "turn", "transitions", "soak")
+LOCOMOTION = ("straight", "turn", "transitions", "soak", "sweep", "spin", "backward")
+GAIT_KINDS = ("straight", "turn", "transitions", "sweep", "spin", "backward")  # item 7
 BARS = {"skating_max": 0.05, "bone_error_max": 0.01, "speed_tolerance": 0.2, "drift_max": 0.02}
 
 
@@ -114,6 +120,7 @@ def scenario_metrics(s: Scenario, rec: dict, rest_lengths: np.ndarray, batch: in
     out["network_ms_per_frame"] = float(np.median(rec["network_ms"]))
     out["network_batch"] = batch
     out.update(_control_metrics(s, rec))
+    out.update(control_bars.measures(s.kind, s.name, rec, s.speed[0]))
     return out
 
 
@@ -127,7 +134,7 @@ def _control_metrics(s: Scenario, rec: dict) -> dict:
     out["speed_ratio"] = out["speed"] / out["target_speed"] if out["target_speed"] > 0 else None
     if s.kind == "straight":
         out["heading_error_deg"] = metrics.heading_error(yaw, yaw[0])
-    if s.kind == "turn":
+    if s.kind in ("turn", "spin"):
         out["turn_rate_deg_s"] = metrics.turn_rate(yaw[half], DT)
     if s.changes:
         times = [
@@ -140,7 +147,7 @@ def _control_metrics(s: Scenario, rec: dict) -> dict:
         out["time_to_90_missed"] = len(times) - len(reached)
     if s.kind == "idle":
         out["drift_m"] = metrics.resting_drift(rec["positions"][0], root)
-    elif s.kind == "action" and s.name != "jump":
+    elif s.kind == "action" and not s.name.startswith("jump"):
         out["drift_m"] = metrics.horizontal_drift(root[: s.frames // 2])
     if s.kind == "action" and s.name in action_bars.ACTIONS:
         out["action"] = action_bars.action_result(s.name, rec["positions"][0], s.frames // 2, FPS)
@@ -211,13 +218,23 @@ def done_when(results: dict) -> dict:
     if "canter" in sc:
         v = sc["canter"]["speed"]
         bars["canter_speed"] = (v, v >= action_bars.CANTER_MIN_SPEED)
+    bars.update(control_bars.bars(sc))  # the control issue's bars
+    for row in results.get("gait") or []:  # the real dog as the judge of gait
+        if row["pass"] is not None:
+            ratios = [row[name]["ratio"] for name, _ in reference.MEASURES]
+            bars[f"gait_{reference.band_name(row['band'])}"] = (ratios, row["pass"])
     return {k: {"value": v, "pass": bool(ok)} for k, (v, ok) in bars.items()}
 
 
-def evaluate(model, quick=False, clips=None, dump=None, progress=True, y_std=None) -> dict:
+def evaluate(
+    model, quick=False, clips=None, dump=None, progress=True, y_std=None, takes=None
+) -> dict:
     """Run the suite on a model; returns the results dict (what --json prints).
-    ``y_std``: the scale of the next-frame error (see :func:`generalisation`)."""
-    scenarios = suite(quick)
+    ``y_std``: the scale of the next-frame error (see :func:`generalisation`); ``takes``:
+    a folder of real takes to judge the strides by (:mod:`mann.eval.reference`)."""
+    top = Controller(model, num_characters=1).config.gait_speeds[-1]
+    scenarios = suite(quick, top_speed=top)
+    generated = []
     settle = int(round((0.5 if quick else SETTLE_SECONDS) * FPS))
     batch = [s for s in scenarios if s.kind != "soak"]
     soak = [s for s in scenarios if s.kind == "soak"]
@@ -231,10 +248,17 @@ def evaluate(model, quick=False, clips=None, dump=None, progress=True, y_std=Non
             if dump is not None:
                 _dump(Path(dump) / f"{s.name}.npz", rec)
             results.setdefault("_traces", {})[s.name] = (rec["root_pos"][0], rec["target_speed"][0])
+            if s.kind in GAIT_KINDS:
+                pos = rec["positions"][0].astype(np.float64)
+                generated.append(reference.Motion(s.name, pos, reference.moving_frames(pos)))
     results["run_seconds"] = time.perf_counter() - t0
     frames = 10 if quick else 200
     results["controller_cost"] = {str(n): controller_cost(model, n, frames) for n in (1, 100)}
     results["generalisation"] = generalisation(model, clips, y_std) if clips else None
+    results["gait"] = None
+    if takes is not None:
+        real = reference.band_rows(reference.load_takes(takes))
+        results["gait"] = reference.compare_gait(real, reference.band_rows(generated))
     results["done_when"] = done_when(results)
     return results
 
@@ -251,107 +275,6 @@ def _dump(path: Path, rec: dict) -> None:
         np.savez(tmp, **arrays)
 
 
-COLUMNS = (
-    ("foot_skating", "skate", "{:.3f}"),
-    ("foot_skating_no_ik", "noIK", "{:.3f}"),
-    ("target_speed", "target", "{:.2f}"),
-    ("speed", "speed", "{:.2f}"),
-    ("speed_ratio", "ratio", "{:.2f}"),
-    ("heading_error_deg", "head°", "{:.1f}"),
-    ("turn_rate_deg_s", "turn°/s", "{:.0f}"),
-    ("time_to_90_s", "t90 s", "{:.2f}"),
-    ("bone_length_error", "bone%", "{:.2%}"),
-    ("drift_m", "drift m", "{:.3f}"),
-    ("nan_events", "NaN", "{}"),
-    ("network_ms_per_frame", "net ms", "{:.2f}"),
-)
-
-
-def table(results: dict) -> str:
-    """The per-scenario table, the costs and the bars as text."""
-    head = f"{'scenario':<20}" + "".join(f"{h:>9}" for _, h, _ in COLUMNS)
-    lines = [head]
-    for name, m in results["scenarios"].items():
-        cells = [fmt.format(m[k]) if m.get(k) is not None else "-" for k, _, fmt in COLUMNS]
-        lines.append(f"{name:<20}" + "".join(f"{c:>9}" for c in cells))
-    for n, c in results["controller_cost"].items():
-        lines.append(
-            f"controller N={n}: {c['total_ms']:.2f} ms/frame total, network "
-            f"{c['network_ms']:.2f} ms, controller without network {c['controller_ms']:.2f} ms"
-        )
-    if results.get("generalisation"):
-        lines.append(
-            f"normalised next-frame error (MSE y'): {results['generalisation']['mse']:.4f}"
-        )
-    for k, b in results["done_when"].items():
-        lines.append(f"{'PASS' if b['pass'] else 'FAIL'}  {k} = {b['value']}")
-    return "\n".join(lines)
-
-
-def plot(results: dict, path: Path) -> None:
-    """PNG summary: one bar chart per measure, speed-vs-target traces."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    sc = results["scenarios"]
-    names = list(sc)
-    fig, axes = plt.subplots(3, 3, figsize=(18, 13))
-    panels = [
-        ("foot_skating", "foot skating m/s (IK on; bar 0.05)", 0.05),
-        ("foot_skating_no_ik", "foot skating m/s, IK off", 0.05),
-        ("speed_ratio", "achieved / commanded speed", 1.0),
-        ("bone_length_error", "bone-length error (relative; bar 0.01)", 0.01),
-        ("time_to_90_s", "time to 90 % of a new speed (s)", None),
-        ("drift_m", "resting drift m (bar 0.02)", 0.02),
-    ]
-    for ax, (key, title, ref) in zip(axes.flat, panels, strict=False):
-        vals = [sc[n].get(key) for n in names]
-        ax.bar(range(len(names)), [np.nan if v is None else v for v in vals], color="tab:blue")
-        if ref is not None:
-            ax.axhline(ref, color="tab:red", lw=1)
-        ax.set_xticks(range(len(names)), names, rotation=70, fontsize=7)
-        ax.set_title(title)
-    traces = results.get("_traces", {})
-    for ax, group in zip(
-        axes.flat[6:],
-        (("walk", "pace", "trot", "canter"), ("transitions",), ("soak",)),
-        strict=False,
-    ):
-        for name in group:
-            if name not in traces:
-                continue
-            root, target = traces[name]
-            root, target = root[: 60 * FPS], target[: 60 * FPS]  # at most a minute
-            t = np.arange(len(root)) * DT
-            line = ax.plot(t, metrics.smoothed_speed(root, DT), label=f"{name} achieved")[0]
-            ax.plot(t, target, "--", color=line.get_color(), label=f"{name} commanded")
-        ax.set_xlabel("s")
-        ax.set_ylabel("root speed m/s")
-        ax.legend(fontsize=7)
-    fig.suptitle(f"mann.evaluate: {results['model']}")
-    fig.tight_layout()
-    with atomic_path(path, suffix=".png") as tmp:
-        fig.savefig(tmp, dpi=80, format="png")
-    plt.close(fig)
-
-
-def _jsonable(obj):
-    """Plain JSON values: numpy scalars to Python, NaN and Inf to None, private keys out."""
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items() if not str(k).startswith("_")}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (bool, np.bool_)):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        return float(obj) if np.isfinite(obj) else None
-    return obj
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m mann.evaluate", description=__doc__.split("\n")[0])
     ap.add_argument("--model", help="model file or .bin folder (default: assets/dog_default.npz)")
@@ -364,25 +287,42 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="runs/evaluate", help="folder of the PNG summary")
     ap.add_argument("--quick", action="store_true", help="short scenarios (tests, CI)")
     ap.add_argument("--device", default=None, help="cpu or cuda (default: CUDA when available)")
+    ap.add_argument(
+        "--takes",
+        help="real takes to judge the strides by, or 'none' (default: the shared data's "
+        "bvh/ when it is there; none with --quick)",
+    )
     args = ap.parse_args(argv)
+    from mann.core.paths import dog_data_dir
+    from mann.motion.io import clip_files
     from mann.nn.model import load_model
+
+    takes = args.takes
+    if takes is None and not args.quick and (dog_data_dir() / "bvh").is_dir():
+        takes = dog_data_dir() / "bvh"
+    takes = None if takes in (None, "none") else Path(takes)
 
     try:
         model = load_model(args.model, device=args.device)
         y_std = None
         if args.error_std:
             y_std = load_model(args.error_std, device="cpu").net.y_std.numpy()
+        if takes is not None:
+            clip_files(takes)  # a missing or empty folder is named before the long run
     except (FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     progress = sys.stderr.isatty()
-    results = evaluate(model, args.quick, args.clips, args.dump, progress, y_std)
+    results = evaluate(model, args.quick, args.clips, args.dump, progress, y_std, takes)
     png = Path(args.out) / "evaluate.png"
     plot(results, png)
     print(table(results))
     print(f"summary plot: {png}")
+    if results["gait"]:
+        reference.plot_gait(results["gait"], Path(args.out) / "gait.png")
+        print(f"gait plot: {Path(args.out) / 'gait.png'}")
     if args.json:
-        print(json.dumps(_jsonable(results), allow_nan=False))
+        print(json.dumps(jsonable(results), allow_nan=False))
     return 0
 
 

@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mann.control.commands import ACT_JUMP, ACT_LIE, ACT_SIT, ACT_STAND, GAITS, NONE, PACE, Commands
+from mann.control.commands import (
+    ACT_JUMP,
+    ACT_LIE,
+    ACT_SIT,
+    ACT_STAND,
+    AUTO,
+    GAITS,
+    NONE,
+    PACE,
+    TROT,
+    WALK,
+    Commands,
+)
 
 FPS = 60
 LOCOMOTION_SECONDS = 10.0
@@ -21,15 +33,22 @@ TRANSITION_GAITS = ("walk", "pace", "trot", "canter", "trot", "pace", "walk")
 SOAK_SECONDS = 600.0
 SOAK_CHARACTERS = 4
 TURN = 1.0  # turn command of the turning scenarios (+: left, yaw increases)
+SWEEP_SECONDS = 30.0
+SWEEP_FROM = 0.3  # m/s, rising linearly to the top (canter) speed
+BACKWARD_SECONDS = 6.0
+JUMP_TURN = 0.3  # the turn held through jump_turning
+REST_FROM = (("sit_from_trot", TROT, ACT_SIT), ("lie_from_walk", WALK, ACT_LIE))
 
 
 @dataclass
 class Scenario:
     """Commands for ``frames`` frames of K characters (K = 1 except the soak).
 
-    move (K, F, 2), turn (K, F), gait (K, F), action (K, F); kind: idle, straight,
-    turn, action, transitions or soak; changes: frames where the commanded speed
-    changes (time-to-90 % is measured from them).
+    move (K, F, 2), turn (K, F), gait (K, F), action (K, F), speed (K, F) m/s or NaN
+    (the gait's); kind: idle, straight, turn, action, transitions, soak, sweep, spin,
+    backward or rest_from (moving, then a rest action); changes: frames where the
+    commanded speed changes (time-to-90 % is measured from them); release: the first
+    frame after an action (its pose is judged before, the way back after).
     """
 
     name: str
@@ -39,6 +58,12 @@ class Scenario:
     gait: np.ndarray
     action: np.ndarray
     changes: list[int] = field(default_factory=list)
+    speed: np.ndarray | None = None
+    release: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.speed is None:
+            self.speed = np.full(self.turn.shape, np.nan)
 
     @property
     def frames(self) -> int:
@@ -52,7 +77,9 @@ class Scenario:
         """Commands of frame ``f`` for the K characters (idle past the end)."""
         if f >= self.frames:
             return Commands.idle(self.characters)
-        return Commands(self.move[:, f], self.turn[:, f], self.gait[:, f], self.action[:, f])
+        return Commands(
+            self.move[:, f], self.turn[:, f], self.gait[:, f], self.action[:, f], self.speed[:, f]
+        )
 
 
 def _script(name, kind, frames, move=(0.0, 0.0), turn=0.0, gait=PACE, action=NONE, changes=()):
@@ -67,9 +94,26 @@ def _script(name, kind, frames, move=(0.0, 0.0), turn=0.0, gait=PACE, action=NON
     )
 
 
-def _action(name: str, action: int, frames: int) -> Scenario:
-    s = _script(name, "action", 2 * frames, action=action)
+def _action(name: str, action: int, frames: int, turn: float = 0.0) -> Scenario:
+    s = _script(name, "action", 2 * frames, turn=turn, action=action)
     s.action[:, frames:] = NONE
+    s.turn[:, frames:] = 0.0
+    s.release = frames
+    return s
+
+
+def _sweep(frames: int, top: float) -> Scenario:
+    """Straight on, the desired speed rising linearly from SWEEP_FROM to ``top`` m/s."""
+    s = _script("speed_sweep", "sweep", frames, move=(0.0, 1.0), gait=AUTO)
+    s.speed[:] = np.linspace(SWEEP_FROM, top, frames)
+    return s
+
+
+def _rest_from(name: str, gait: int, action: int, moving: int, resting: int) -> Scenario:
+    """Moving at ``gait`` for ``moving`` frames, then ``action`` for ``resting`` frames."""
+    s = _script(name, "rest_from", moving + resting, move=(0.0, 1.0), gait=gait)
+    s.move[:, moving:] = 0.0
+    s.action[:, moving:] = action
     return s
 
 
@@ -95,6 +139,7 @@ def soak(seconds: float, characters: int, seed: int = 0) -> Scenario:
     s.turn = np.zeros((characters, frames))
     s.gait = np.zeros((characters, frames), dtype=np.int64)
     s.action = np.zeros((characters, frames), dtype=np.int64)
+    s.speed = np.full((characters, frames), np.nan)
     for k in range(characters):
         f = 0
         while f < frames:
@@ -111,11 +156,13 @@ def soak(seconds: float, characters: int, seed: int = 0) -> Scenario:
     return s
 
 
-def suite(quick: bool = False) -> list[Scenario]:
-    """All scenarios, in report order; ``quick`` shortens every one (tests, CI)."""
+def suite(quick: bool = False, top_speed: float = 2.0) -> list[Scenario]:
+    """All scenarios, in report order; ``quick`` shortens every one (tests, CI);
+    ``top_speed``: m/s the speed sweep ends at (the model's canter speed)."""
     scale = 0.1 if quick else 1.0
     loco = int(round(LOCOMOTION_SECONDS * scale * FPS))
     act = int(round(ACTION_SECONDS * scale * FPS))
+    trans = int(round(TRANSITION_SECONDS * scale * FPS))
     out = [_script("idle", "idle", loco)]
     for g, name in enumerate(GAITS):
         out.append(_script(name, "straight", loco, move=(0.0, 1.0), gait=g, changes=[0]))
@@ -126,5 +173,12 @@ def suite(quick: bool = False) -> list[Scenario]:
         out.append(_action(name, action, act))
     out.append(_action("jump", ACT_JUMP, act))
     out.append(_transitions(TRANSITION_SECONDS * scale))
+    out.append(_sweep(int(round(SWEEP_SECONDS * scale * FPS)), top_speed))
+    out.append(_script("spin_walk", "spin", loco, move=(0.0, 1.0), turn=TURN, gait=WALK))
+    back = int(round(BACKWARD_SECONDS * scale * FPS))
+    out.append(_script("backward", "backward", back, move=(0.0, -1.0), gait=WALK))
+    out.append(_action("jump_turning", ACT_JUMP, act, turn=JUMP_TURN))
+    for name, gait, action in REST_FROM:
+        out.append(_rest_from(name, gait, action, trans, act))
     out.append(soak(SOAK_SECONDS * (0.01 if quick else 1.0), 2 if quick else SOAK_CHARACTERS))
     return out

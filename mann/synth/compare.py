@@ -1,6 +1,6 @@
 """Generated gaits and rest poses against the real dog: ``python -m mann.synth.compare --out DIR``.
 
-Measures both with :mod:`mann.synth.measure` (contacts from paw height < 3 cm and paw
+Measures both with :mod:`mann.eval.gait` (contacts from paw height < 3 cm and paw
 speed < 0.3 m/s): per stride the speed, stride frequency, duty factor and the vertical
 peak-to-peak motion of the hips, the spine (Spine1) and the head; for sitting and lying
 the hips and head heights; head and tail carriage while standing and moving. Real
@@ -21,7 +21,7 @@ import numpy as np
 
 from mann.characters import DOG
 from mann.core.atomic import atomic_path
-from mann.synth import measure
+from mann.eval import gait as measure
 from mann.synth.body import load_body
 from mann.synth.gaits import GAIT_NAMES, GAITS
 from mann.synth.generate import generate

@@ -22,7 +22,8 @@ def test_config_defaults_are_the_reference_constants():
     assert per_step(cfg.speed_half_life) == pytest.approx(0.1, rel=1e-5)
     assert cfg.rest_exponents == (0.25, 0.5) and cfg.clamp == 5.0
     assert cfg.extrapolation == 0.5 and cfg.pose_blend == 0.5
-    assert cfg.gait_speeds == GAIT_SPEEDS and len(cfg.turn_deg) == len(controller.GAITS)
+    assert cfg.gait_speeds == GAIT_SPEEDS
+    assert len(cfg.turn_rates) == len(cfg.accelerations) == len(cfg.speed_knots)
     assert cfg.turn_only_speed == 2 / 3
 
 
@@ -46,10 +47,12 @@ class _Meta:
 
 
 def test_model_metadata_sets_the_gait_speeds():
-    meta = {"controller": {"gait_speeds": [0.5, 0.7, 1.0, 2.2], "turn_deg": [10, 20, 30, 40]}}
-    meta["controller"]["rest_exponents"] = [0.25, 2]
+    meta = {"controller": {"gait_speeds": [0.5, 0.7, 1.0, 2.2], "rest_exponents": [0.25, 2]}}
+    tables = {"speed_knots": [0.5, 1, 1.5, 2, 3], "turn_rates": [250, 200, 90, 40, 30]}
+    meta["controller"].update(tables, accelerations=[0.7, 0.5, 1.2, 1.0, 1.1])
     cfg = ControllerConfig.for_model(_Meta(meta))
-    assert cfg.gait_speeds == (0.5, 0.7, 1.0, 2.2) and cfg.turn_deg == (10, 20, 30, 40)
+    assert cfg.gait_speeds == (0.5, 0.7, 1.0, 2.2) and cfg.turn_rates == (250, 200, 90, 40, 30)
+    assert cfg.accelerations == (0.7, 0.5, 1.2, 1.0, 1.1) and cfg.speed_knots[-1] == 3
     assert cfg.rest_exponents == (0.25, 2.0)
     assert ControllerConfig.for_model(_Meta({})).gait_speeds == GAIT_SPEEDS
 
@@ -64,5 +67,7 @@ def test_bad_gait_speeds_in_metadata_are_named():
     for bad in ([1.0, 2.0], [0.5, 0.7, 1.0, -1.0], "fast"):
         with pytest.raises(ValueError, match="m.npz: meta controller.gait_speeds"):
             ControllerConfig.for_model(_Meta({"controller": {"gait_speeds": bad}}))
-    with pytest.raises(ValueError, match="m.npz: meta controller.turn_deg"):
-        ControllerConfig.for_model(_Meta({"controller": {"turn_deg": [10, 20, 30, 400]}}))
+    with pytest.raises(ValueError, match="m.npz: meta controller.turn_rates"):
+        ControllerConfig.for_model(_Meta({"controller": {"turn_rates": [10, 20, 30, 40, 800]}}))
+    with pytest.raises(ValueError, match="m.npz: meta controller.speed_knots must increase"):
+        ControllerConfig.for_model(_Meta({"controller": {"speed_knots": [1, 2, 2, 3, 4]}}))

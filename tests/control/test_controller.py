@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mann.characters import DOG
-from mann.control.controller import ACTIONS, GAITS, Commands, Controller
+from mann.control.controller import ACTIONS, GAITS, STEP, Commands, Controller
 from mann.core import quat
 from mann.eval.metrics import bone_length_error
 from mann.features.frames import canonical_frames
@@ -19,6 +19,7 @@ from mann.features.layout import (
     JointBlock,
     OutputFeatures,
     pack_output,
+    unpack_input,
 )
 from mann.nn.model import random_model
 
@@ -233,7 +234,7 @@ def test_forward_command_steers_the_future_and_root_moves_along_heading():
     cmd = Commands.idle(1)
     cmd.move[:] = (0.0, 1.0)
     cmd.gait[:] = GAITS.index("trot")
-    for _ in range(60):
+    for _ in range(120):  # the speed asked ramps up for about a second
         c.step(cmd)
     s = c.state
     assert s.target_speed[0] == pytest.approx(c.config.gait_speeds[2])
@@ -241,6 +242,85 @@ def test_forward_command_steers_the_future_and_root_moves_along_heading():
     assert s.root_pos[0, 2] > 0.2 and s.root_yaw[0] > 0.1  # moved forward, turned left
     future = quat.to_root(s.traj_pos[0, 110], s.root_pos[0], s.root_yaw[0])
     assert future[2] > 0.1  # the future runs ahead (the stand-in predicts none)
+
+
+class Recording(StillModel):
+    """A StillModel that keeps the last input it was given."""
+
+    def predict(self, x, clamp=None, return_gating=False):
+        self.x = np.array(x)
+        return super().predict(x, clamp, return_gating)
+
+
+def test_a_held_turn_shows_the_network_an_arc_at_the_full_turn_rate():
+    rest = _rest()
+    m = Recording(rest)
+    c = Controller(m, num_characters=1, rest_pose=rest)
+    cmd = Commands.idle(1)
+    cmd.move[:] = (0.0, 1.0)
+    cmd.turn[:] = 0.5
+    for _ in range(120):
+        c.step(cmd)
+    speed = c.future_speed[0]
+    rate = 0.5 * np.radians(np.interp(speed, c.config.speed_knots, c.config.turn_rates))
+    d = unpack_input(m.x[0]).traj_dir  # (12, 2) x, z in the root's frame
+    yaw = np.arctan2(d[:, 0], d[:, 1])
+    # The last sample (50 points ahead) is the arc's; nearer ones blend towards it.
+    assert yaw[-1] == pytest.approx(rate * 50 / 60, abs=1e-3)
+    assert 0 < yaw[7] < yaw[9] < yaw[11]
+    cmd.turn[:] = -0.5
+    for _ in range(60):
+        c.step(cmd)
+    last = unpack_input(m.x[0]).traj_dir[-1]
+    assert np.arctan2(last[0], last[1]) == pytest.approx(-rate * 50 / 60, abs=1e-3)
+
+
+def test_a_backward_command_turns_the_dog_round_once_and_holds_that_heading():
+    rest = _rest()
+    c = Controller(StillModel(rest, velocity=(0, 0.5), turn=90.0), 1, rest_pose=rest)
+    cmd = Commands.idle(1)
+    cmd.move[:] = (0.0, -1.0)
+    goals = []
+    for _ in range(90):
+        c.step(cmd)
+        goals.append(c.goal_yaw[0])
+    assert abs(quat.wrap_angle(goals[0] - np.pi)) < 0.05  # round from the start heading
+    assert np.ptp(goals) < 1e-9  # held while the root turns (the stand-in turns it)
+    assert c.state.root_yaw[0] > 0.5  # which the stand-in's 90 deg/s did meanwhile
+    cmd.move[:] = (1.0, 0.0)  # a new direction: a new heading from where the dog is now
+    c.step(cmd)
+    assert quat.wrap_angle(c.goal_yaw[0] - c.state.root_yaw[0]) == pytest.approx(
+        np.pi / 2, abs=0.05
+    )
+
+
+def test_the_speed_asked_ramps_at_the_real_dogs_acceleration():
+    rest = _rest()
+    c = Controller(StillModel(rest), num_characters=1, rest_pose=rest)
+    cmd = Commands.idle(1)
+    cmd.move[:] = (0.0, 1.0)
+    cmd.gait[:] = GAITS.index("canter")
+    ramp = []
+    for _ in range(60):
+        c.step(cmd)
+        ramp.append(c.ramp_speed[0])
+    top = max(c.config.accelerations) * STEP
+    assert np.diff(ramp).max() <= top + 1e-12 and ramp[-1] < c.config.gait_speeds[-1]
+    assert ramp[-1] > 0.3  # it does speed up: at least the slowest gait's rate for 1 s
+
+
+def test_rest_styles_wait_for_the_paws_to_be_planted():
+    rest = _rest()
+    moving = StillModel(rest, velocity=(0, 0.0))
+    c = Controller(moving, num_characters=1, rest_pose=rest)
+    cmd = Commands.idle(1)
+    cmd.action[:] = ACTIONS.index("sit")
+    c.pose.vel[:, list(DOG.paws)] = (0.0, 0.0, 2.0)  # paws still swinging fast
+    assert not c._planted()[0]
+    c.step(cmd)  # the stand-in's prediction is still: the paws are planted next step
+    assert c.state.styles[0, 3] == 0.0 and not c.resting[0]
+    c.step(cmd)
+    assert c.resting[0] and c.state.styles[0, 3] > 0
 
 
 def test_reset_one_character(model):

@@ -137,5 +137,25 @@ def test_swing_clearance_lifts_a_landing_paw_but_not_a_gliding_one():
         heights = np.array(heights)
         if swing:
             assert heights[-5:].min() == pytest.approx(cfg.swing_clearance)
-        else:
-            assert np.allclose(heights[1:], 0.01)  # never lifted: left to the network
+        else:  # pinned (a third) at the first frame, released: a hop off that pin
+            assert heights[1] > 0.025
+            assert np.allclose(heights[2:], 0.01)  # never lifted: left to the network
+
+
+def test_a_held_paw_stays_pinned_and_a_released_one_steps_through_the_air():
+    fwd = np.tile([0.0, 0.0, 1.0], (2, 27, 1))
+    up = np.tile([0.0, 1.0, 0.0], (2, 27, 1))
+    ik = PawIK(2, IKConfig())
+    base = np.repeat(standing_pose()[None], 2, axis=0)
+    shown = []
+    for f in range(30):
+        p = base.copy()  # planted for 10 frames, then the hind paw slides at 1.2 m/s
+        p[:, list(DOG.legs[2][1:])] += [0, 0, 0.02 * max(f - 10, 0)]
+        q, _, _ = ik.apply(p, fwd, up, hold=np.array([True, False]))
+        shown.append(q[:, DOG.legs[2][3]].copy())
+    shown = np.array(shown)  # (frames, 2 characters, 3)
+    # Held: still pinned where it touched down (until the pin goes out of reach).
+    assert np.allclose(shown[10:16, 0], shown[0, 0], atol=1e-6) and ik.contacts[0, 2]
+    # Not held: it slips, and its way to the network's paw goes through the air.
+    assert not ik.contacts[1, 2] and shown[12:16, 1, 1].min() > 0.025
+    assert shown[20:, 1, 1] == pytest.approx(0.01)  # then it is the network's again

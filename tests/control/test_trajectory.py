@@ -13,6 +13,7 @@ from mann.control.trajectory import (
     ROOT,
     SAMPLE_POINTS,
     Trajectory,
+    arc,
     blend_future,
     blend_styles,
     correct_future,
@@ -24,6 +25,11 @@ from mann.control.trajectory import (
 
 def standing(n=2, yaw=0.0):
     return Trajectory.standing(np.array([[1.0, 0.0, 2.0]] * n), np.full(n, yaw))
+
+
+def every_point(v):
+    """One target (N, 3) for all 50 future points (N, 50, 3)."""
+    return np.repeat(np.asarray(v, dtype=np.float64)[:, None], FUTURE, axis=1)
 
 
 def test_layout_constants():
@@ -44,7 +50,7 @@ def test_future_converges_to_a_straight_line_at_the_target_velocity():
     t = standing(1, yaw=np.pi / 2)  # facing +X
     v = np.array([[1.2, 0.0, 0.0]])
     for _ in range(1500):  # the nearest point takes 1.5 % a frame
-        blend_future(t, v, np.array([[1.0, 0.0, 0.0]]))
+        blend_future(t, every_point(v), every_point([[1.0, 0.0, 0.0]]))
     steps = np.diff(t.pos[0, ROOT:], axis=0)
     assert np.allclose(steps, v * STEP, atol=1e-6)
     assert np.allclose(t.vel[0, ROOT + 1 :], v, atol=1e-6)
@@ -54,9 +60,22 @@ def test_future_converges_to_a_straight_line_at_the_target_velocity():
 
 def test_one_blend_weights_far_points_more():
     t = standing(1)
-    blend_future(t, np.array([[0.0, 0.0, 1.0]]), np.array([[1.0, 0.0, 0.0]]))
+    blend_future(t, every_point([[0.0, 0.0, 1.0]]), every_point([[1.0, 0.0, 0.0]]))
     assert t.dir[0, ROOT + 1, 0] < t.dir[0, ROOT + 25, 0] < t.dir[0, -1, 0] == pytest.approx(1)
     assert np.allclose(np.linalg.norm(t.dir[0], axis=-1), 1)
+
+
+def test_arc_turns_at_the_rate_then_holds_the_heading():
+    yaw0 = np.array([0.3, 0.3, 0.3])
+    offset = np.array([np.inf, 0.5, -0.2])  # turning on; 0.5 rad to the left; 0.2 right
+    d, v = arc(yaw0, offset, np.array([2.0, 2.0, 2.0]), np.array([1.5, 1.5, 0.0]))
+    yaw = np.arctan2(d[..., 0], d[..., 2])
+    t = np.arange(1, FUTURE + 1) * STEP
+    assert np.allclose(yaw[0], 0.3 + 2.0 * t)  # an arc at 2 rad/s
+    assert np.allclose(yaw[1], 0.3 + np.minimum(2.0 * t, 0.5))  # turns 0.5 rad, then on
+    assert np.allclose(yaw[2], 0.3 - np.minimum(2.0 * t, 0.2))
+    assert np.allclose(np.linalg.norm(v[0], axis=-1), 1.5) and np.allclose(v[2], 0)
+    assert np.allclose(v[1], 1.5 * d[1])  # moving along the heading: no side-step
 
 
 def test_style_blend_renormalises_and_reaches_far_points_first():

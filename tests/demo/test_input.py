@@ -26,6 +26,7 @@ from mann.control.commands import (
     ACT_LIE,
     ACT_SIT,
     ACT_STAND,
+    AUTO,
     CANTER,
     NONE,
     PACE,
@@ -151,13 +152,13 @@ def test_pad_dead_zone_gives_neutral():
     "pad,gait,action",
     [
         (PadState(right_trigger=0.9), CANTER, NONE),
-        (PadState(right_trigger=0.2), PACE, NONE),
+        (PadState(right_trigger=0.2), AUTO, NONE),
         (PadState(buttons=frozenset({"rightshoulder"})), TROT, NONE),
         (PadState(buttons=frozenset({"leftshoulder"})), WALK, NONE),
-        (PadState(buttons=frozenset({"a"})), PACE, ACT_JUMP),
-        (PadState(buttons=frozenset({"b"})), PACE, ACT_SIT),
-        (PadState(buttons=frozenset({"y"})), PACE, ACT_STAND),
-        (PadState(buttons=frozenset({"x"})), PACE, ACT_LIE),
+        (PadState(buttons=frozenset({"a"})), AUTO, ACT_JUMP),
+        (PadState(buttons=frozenset({"b"})), AUTO, ACT_SIT),
+        (PadState(buttons=frozenset({"y"})), AUTO, ACT_STAND),
+        (PadState(buttons=frozenset({"x"})), AUTO, ACT_LIE),
     ],
 )
 def test_pad_buttons(pad, gait, action):
@@ -175,5 +176,6 @@ def test_merge_prefers_an_active_pad():
     kb = Intent(move=(0.0, 1.0))
     assert merge_intents(kb, None) is kb
     assert merge_intents(kb, Intent()) is kb
+    assert merge_intents(kb, pad_intent(PadState(), 0.0, 0.0)) is kb  # an idle pad: AUTO
     pad = Intent(turn=0.5)
     assert merge_intents(kb, pad) is pad

@@ -7,7 +7,7 @@ import pytest
 from demo.errors import DemoError
 from demo.input.mapping import Intent
 from demo.script import intent_at, load_script, parse_script
-from mann.control.commands import ACT_SIT, TROT
+from mann.control.commands import ACT_SIT, AUTO, TROT
 
 GOOD = """
 # a walk, a turn, a sit
@@ -26,6 +26,15 @@ def test_parse_and_lookup():
     assert intent_at(events, 9.0).gait == TROT
 
 
+def test_speed_and_auto_gait():
+    events = parse_script("0 move=0,1 gait=auto speed=1.7\n2 speed=gait gait=walk")
+    assert intent_at(events, 1.0) == Intent(move=(0.0, 1.0), gait=AUTO, speed=1.7)
+    assert intent_at(events, 3.0).speed is None and intent_at(events, 3.0).gait == 0
+    for bad in ("0 speed=-1", "0 speed=fast", "0 speed=30"):
+        with pytest.raises(DemoError, match="speed expects m/s"):
+            parse_script(bad)
+
+
 def test_before_first_event_is_idle():
     assert intent_at(parse_script("1.0 move=0,1"), 0.5) == Intent()
 
@@ -39,7 +48,7 @@ def test_before_first_event_is_idle():
         ("0 turn=abc", "expects a number"),
         ("0 gait=gallop", "gait must be one of"),
         ("0 action=dance", "action must be one of"),
-        ("0 speed=3", "unknown field"),
+        ("0 pace=3", "unknown field"),
         ("0 move", "field=value"),
         ("2 move=0,1\n1 move=0,0", "not decrease"),
         ("# nothing\n", "no events"),

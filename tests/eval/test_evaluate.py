@@ -15,7 +15,9 @@ from mann.nn.weights import save_model_file, state_to_params
 NAMES = (
     ["idle", "walk", "pace", "trot", "canter"]
     + [f"turn_{side}_{g}" for side in ("left", "right") for g in GAITS]
-    + ["sit", "stand", "lie", "jump", "transitions", "soak"]
+    + ["sit", "stand", "lie", "jump", "transitions"]
+    + ["speed_sweep", "spin_walk", "backward", "jump_turning", "sit_from_trot", "lie_from_walk"]
+    + ["soak"]
 )
 
 

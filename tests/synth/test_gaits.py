@@ -1,5 +1,5 @@
 """Footfall patterns, speed laws and agreement with the real dog's gait measures
-(mann.synth.gaits, mann.synth.schedule, mann.synth.measure, mann.synth.compare)."""
+(mann.synth.gaits, mann.synth.schedule, mann.eval.gait, mann.synth.compare)."""
 
 from __future__ import annotations
 

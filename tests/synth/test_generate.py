@@ -8,11 +8,11 @@ import pytest
 
 from mann.characters import DOG
 from mann.core import quat
+from mann.eval import gait as measure
 from mann.features.layout import STYLE_NAMES
 from mann.features.root import root_frames
 from mann.motion.io import load_clip
 from mann.motion.rig import mirrored_rig
-from mann.synth import measure
 from mann.synth.body import load_body
 from mann.synth.gaits import CANTER, GAIT_NAMES, PACE, TROT, WALK
 from mann.synth.generate import generate, save_synth

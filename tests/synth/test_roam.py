@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from mann.characters import DOG
+from mann.eval import gait as measure
 from mann.motion.io import load_clip
-from mann.synth import measure
 from mann.synth.__main__ import clip_seeds, main
 from mann.synth.body import load_body
 from mann.synth.gaits import GAITS

@@ -1,4 +1,5 @@
-"""Gait and quality measures that apply alike to real and generated clips.
+"""Gait measures that apply alike to real and generated motion (the synthesizer's clips,
+the controller's scenarios, the real takes).
 
 Contacts come from the paws alone (a paw lower than :data:`CONTACT_HEIGHT` and slower
 than :data:`CONTACT_SPEED` is down), so real and synthetic motion are measured the same
