@@ -37,7 +37,6 @@ any group whose std is below 1e-4 gets std 1.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import time
@@ -47,6 +46,8 @@ import numpy as np
 from tqdm import tqdm
 
 from mann.core.atomic import atomic_path
+from mann.core.cli import ToolParser, check_output_dir, check_output_file, run_tool
+from mann.core.errors import InputNotFoundError
 from mann.data.labels import (
     clip_labels,
     load_overrides,
@@ -205,7 +206,25 @@ def save_dataset(data: dict, out, txt: bool = False) -> None:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m mann.dataset", description=__doc__.split("\n")[0])
+    """The command line; user errors as one line and exit code 2 (:mod:`mann.core.cli`)."""
+    return run_tool(_main, argv)
+
+
+def _check_paths(args) -> None:
+    """What needs no work, before the clips are read: inputs there, outputs writable."""
+    for flag, folder in (("--clips", args.clips), ("--synth", args.synth)):
+        if folder is not None:
+            try:
+                clip_files(folder)
+            except InputNotFoundError as e:
+                raise InputNotFoundError(f"{flag} {e}") from None
+    check_output_file(args.out, "--out")
+    if args.plots is not None:
+        check_output_dir(args.plots, "--plots")
+
+
+def _main(argv=None) -> int:
+    ap = ToolParser(prog="python -m mann.dataset", description=__doc__.split("\n")[0])
     ap.add_argument("--clips", required=True, type=Path, help="folder of .npz/.bvh clips")
     ap.add_argument("--out", required=True, type=Path, help="output .npz file")
     ap.add_argument("--no-mirror", action="store_true", help="skip the mirrored copies")
@@ -221,6 +240,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if not 0 < args.synth_weight <= 1:
         ap.error("--synth-weight must be in (0, 1]")
+    _check_paths(args)
     start = time.perf_counter()
     data = build_dataset(
         args.clips,

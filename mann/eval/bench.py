@@ -24,14 +24,15 @@ The last line of output is one JSON object with ``--json``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
+import sys
 import time
 
 import numpy as np
 import torch
 
+from mann.core.cli import ToolParser, run_tool
 from mann.features.layout import GATING_INDICES
 from mann.nn.model import Model, load_model, random_model
 from mann.nn.network import NUM_EXPERTS
@@ -270,8 +271,13 @@ def report(r: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m mann.bench", description=__doc__.split("\n")[0])
+def main(argv: list[str] | None = None) -> int:
+    """The command line; user errors as one line and exit code 2 (:mod:`mann.core.cli`)."""
+    return run_tool(_main, argv)
+
+
+def _main(argv: list[str] | None = None) -> int:
+    ap = ToolParser(prog="python -m mann.bench", description=__doc__.split("\n")[0])
     ap.add_argument("--model", help="model file or .bin folder (default: the shipped model)")
     ap.add_argument("--random", action="store_true", help="benchmark an untrained model")
     ap.add_argument("--device", help="cpu, cuda, cuda:N (default: CUDA when available)")
@@ -282,7 +288,8 @@ def main(argv: list[str] | None = None) -> None:
     print(report(result))
     if args.json:
         print(json.dumps(result))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

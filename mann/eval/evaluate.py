@@ -1,7 +1,8 @@
 """Motion-quality evaluation: ``python -m mann.evaluate [--model PATH] [--clips DIR]
 [--json] [--dump DIR] [--out DIR] [--quick]``.
 
-Runs the scripted scenarios of :mod:`mann.eval.scenarios` headless through the controller
+The command line is :mod:`mann.eval.evaluate_cli`. Runs the scripted scenarios of
+:mod:`mann.eval.scenarios` headless through the controller
 (all but the soak in one batch of characters, the soak as its own batch), and reports
 per scenario: foot skating (SPEC 6) with and without the paw IK, commanded and
 achieved speed, heading error or turn rate, time to 90 % of a new speed, bone-length
@@ -16,18 +17,15 @@ summary goes to ``--out`` (default ``runs/evaluate/``).
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 from mann.characters import DOG
 from mann.control.controller import Commands, Controller
 from mann.core.atomic import atomic_path
+from mann.core.cli import progress as progress_bar
 from mann.eval import action_bars, metrics
 from mann.eval.scenarios import FPS, Scenario, suite
 
@@ -61,7 +59,7 @@ def run_batch(model, scenarios: list[Scenario], settle: int, ik: bool = True, pr
     for _ in range(settle):
         ctrl.step(Commands.idle(n), DT)
     ctrl.state.nan_events[:] = 0
-    bar = tqdm(range(frames), desc="scenarios", disable=not progress, file=sys.stderr)
+    bar = progress_bar(range(frames), desc="scenarios", unit="frame", disable=not progress)
     for f in bar:
         ctrl.step(_concat([s.commands(f) for s in scenarios]), DT)
         st = ctrl.state
@@ -147,13 +145,13 @@ def _control_metrics(s: Scenario, rec: dict) -> dict:
     return out
 
 
-def generalisation(model, clips_dir, y_std=None) -> dict:
+def generalisation(model, clips_dir, y_std=None, progress: bool = False) -> dict:
     """Normalised next-frame error per clip: the MSE of the prediction over ``y_std``
     (363,), by default the model's own Ystd. Two models trained on different data
     normalise differently: compare them with one shared ``y_std`` (``--error-std``)."""
     from mann.data.dataset import build_dataset
 
-    data = build_dataset(clips_dir, mirror=False, progress=False)
+    data = build_dataset(clips_dir, mirror=False, progress=progress)
     y_mean = model.net.y_mean.cpu().numpy()
     y_std = model.net.y_std.cpu().numpy() if y_std is None else np.asarray(y_std)
     pred = np.concatenate(
@@ -167,7 +165,7 @@ def generalisation(model, clips_dir, y_std=None) -> dict:
     return {"mse": float(err.mean()), "per_clip": per_clip, "rows": int(len(err))}
 
 
-def controller_cost(model, n: int, frames: int) -> dict:
+def controller_cost(model, n: int, frames: int, progress: bool = False) -> dict:
     """Milliseconds per step for n characters walking: total, network, and the rest."""
     ctrl = Controller(model, num_characters=n)
     cmd = Commands.idle(n)
@@ -175,7 +173,9 @@ def controller_cost(model, n: int, frames: int) -> dict:
     for _ in range(5):
         ctrl.step(cmd, DT)
     total, net = [], []
-    for _ in range(frames):
+    for _ in progress_bar(
+        range(frames), desc=f"cost, {n} dogs", unit="frame", disable=not progress
+    ):
         t0 = time.perf_counter()
         ctrl.step(cmd, DT)
         total.append(1000.0 * (time.perf_counter() - t0))
@@ -233,8 +233,10 @@ def evaluate(model, quick=False, clips=None, dump=None, progress=True, y_std=Non
             results.setdefault("_traces", {})[s.name] = (rec["root_pos"][0], rec["target_speed"][0])
     results["run_seconds"] = time.perf_counter() - t0
     frames = 10 if quick else 200
-    results["controller_cost"] = {str(n): controller_cost(model, n, frames) for n in (1, 100)}
-    results["generalisation"] = generalisation(model, clips, y_std) if clips else None
+    results["controller_cost"] = {
+        str(n): controller_cost(model, n, frames, progress) for n in (1, 100)
+    }
+    results["generalisation"] = generalisation(model, clips, y_std, progress) if clips else None
     results["done_when"] = done_when(results)
     return results
 
@@ -337,12 +339,12 @@ def plot(results: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def _jsonable(obj):
+def jsonable(obj):
     """Plain JSON values: numpy scalars to Python, NaN and Inf to None, private keys out."""
     if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items() if not str(k).startswith("_")}
+        return {str(k): jsonable(v) for k, v in obj.items() if not str(k).startswith("_")}
     if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
+        return [jsonable(v) for v in obj]
     if isinstance(obj, (bool, np.bool_)):
         return bool(obj)
     if isinstance(obj, (int, np.integer)):
@@ -350,41 +352,3 @@ def _jsonable(obj):
     if isinstance(obj, (float, np.floating)):
         return float(obj) if np.isfinite(obj) else None
     return obj
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m mann.evaluate", description=__doc__.split("\n")[0])
-    ap.add_argument("--model", help="model file or .bin folder (default: assets/dog_default.npz)")
-    ap.add_argument("--clips", help="clips folder for the next-frame error")
-    ap.add_argument(
-        "--error-std", help="model whose Ystd scales the next-frame error (default: --model)"
-    )
-    ap.add_argument("--json", action="store_true", help="print one JSON object last")
-    ap.add_argument("--dump", help="write <name>.npz per scenario here")
-    ap.add_argument("--out", default="runs/evaluate", help="folder of the PNG summary")
-    ap.add_argument("--quick", action="store_true", help="short scenarios (tests, CI)")
-    ap.add_argument("--device", default=None, help="cpu or cuda (default: CUDA when available)")
-    args = ap.parse_args(argv)
-    from mann.nn.model import load_model
-
-    try:
-        model = load_model(args.model, device=args.device)
-        y_std = None
-        if args.error_std:
-            y_std = load_model(args.error_std, device="cpu").net.y_std.numpy()
-    except (FileNotFoundError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    progress = sys.stderr.isatty()
-    results = evaluate(model, args.quick, args.clips, args.dump, progress, y_std)
-    png = Path(args.out) / "evaluate.png"
-    plot(results, png)
-    print(table(results))
-    print(f"summary plot: {png}")
-    if args.json:
-        print(json.dumps(_jsonable(results), allow_nan=False))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

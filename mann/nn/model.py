@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from mann.core.errors import InputNotFoundError, UserError
 from mann.core.paths import DEFAULT_MODEL
 from mann.features.layout import INPUT_SIZE
 from mann.nn.cuda_graph import GraphedCall
@@ -32,6 +33,7 @@ CALIBRATION_RUNS = 15
 # On CUDA each (batch size, clamp) pair gets its own captured graph, up to this many;
 # further sizes run eagerly (a herd keeps its size, so a handful suffices).
 MAX_CUDA_GRAPHS = 8
+NOT_A_DEVICE = "not a device this program runs on (expected cpu, cuda or cuda:N)"
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
@@ -40,23 +42,21 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         dev = torch.device(device)
-    except (RuntimeError, TypeError) as e:
-        raise ValueError(
-            f"device {device!r} is not a device name (try 'cpu' or 'cuda'): {e}"
-        ) from None
+    except (RuntimeError, TypeError):
+        raise UserError(f"--device {device}: {NOT_A_DEVICE}") from None
     if dev.type == "cuda":
         if not torch.cuda.is_available():
-            raise ValueError(
-                f"device {str(device)!r} was asked for, but CUDA is not available here "
-                "(no NVIDIA GPU or a CPU-only torch): use --device cpu"
+            raise UserError(
+                f"--device {device}: CUDA is not available here (no NVIDIA GPU, or a "
+                "CPU-only torch build): use --device cpu, or leave --device out"
             )
         if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise ValueError(
-                f"device {str(device)!r} does not exist: {torch.cuda.device_count()} CUDA "
-                "device(s) found"
+            raise UserError(
+                f"--device {device}: no such CUDA device, {torch.cuda.device_count()} "
+                "found (cuda:0 is the first)"
             )
     elif dev.type != "cpu":
-        raise ValueError(f"device {str(device)!r} is not supported: use 'cpu' or 'cuda[:N]'")
+        raise UserError(f"--device {device}: {NOT_A_DEVICE}")
     return dev
 
 
@@ -166,7 +166,7 @@ def load_model(path: str | os.PathLike | None = None, device=None) -> Model:
     dev = resolve_device(device)
     path = Path(path) if path is not None else DEFAULT_MODEL
     if not path.exists() and path == DEFAULT_MODEL:
-        raise FileNotFoundError(f"{path}: the default model is missing from assets/")
+        raise InputNotFoundError(f"{path}: the default model is missing from assets/")
     params, meta = read_weights(path)
     net = MANN(dropout=0.0)
     net.load_state_dict(params_to_state(params))
