@@ -17,6 +17,7 @@ import pygame
 
 from demo import camera as cam_math
 from demo import window
+from demo.input.bindings import pad_ui_commands, ui_command
 from demo.input.mapping import (
     GAMEPAD_LEGEND,
     KEYBOARD_LEGEND,
@@ -178,33 +179,43 @@ class App:
             else:
                 self.on_mouse_or_pad(event)
         if self.gamepads is not None:
+            before = self.input.pad.buttons if self.input.pad is not None else frozenset()
             self.input.pad = self.gamepads.state()
             if self.input.pad is not None and self.input.pad.is_active():
                 self.input.device = "gamepad"
+            if self.input.pad is not None:  # Start pauses, Back resets: once per press
+                for command in pad_ui_commands(self.input.pad.buttons - before):
+                    self.on_command(command)
         self.view.size = self.view.size if self.headless else window.drawable_size()
 
     def on_key(self, key: int) -> None:
+        command = ui_command(key)
+        if command is not None:
+            self.on_command(command)
+
+    def on_command(self, command: str) -> None:
+        """A user-interface command of :mod:`demo.input.bindings` (keys, pad buttons)."""
         c, v = self.clock, self.view
-        if key == pygame.K_ESCAPE:
+        if command == "quit":
             self.control.running = False
-        elif key == pygame.K_F11:
+        elif command == "fullscreen":
             window.toggle_fullscreen()
             v.fullscreen = not v.fullscreen
-        elif key == pygame.K_p:
+        elif command == "pause":
             c.paused = not c.paused
-        elif key == pygame.K_n and c.paused:
+        elif command == "step" and c.paused:
             c.step_once = True
-        elif key == pygame.K_m:
+        elif command == "slow":
             c.slow = not c.slow
-        elif key == pygame.K_BACKSPACE:
+        elif command == "reset":
             self.control.reset_requested = True
-        elif key == pygame.K_j:
+        elif command == "velocities":
             v.flags = replace(v.flags, show_velocities=not v.flags.show_velocities)
-        elif key == pygame.K_t:
+        elif command == "trajectory":
             v.flags = replace(v.flags, show_trajectory=not v.flags.show_trajectory)
-        elif key == pygame.K_h:
+        elif command == "hud":
             v.show_hud = not v.show_hud
-        elif key == pygame.K_TAB:
+        elif command == "next_dog":
             v.flags = replace(v.flags, selected=(v.flags.selected + 1) % self.sim.num)
 
     def on_mouse_or_pad(self, event) -> None:

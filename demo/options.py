@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from dataclasses import dataclass
+
+from demo.input.bindings import help_text
+from mann.core.cli import ToolParser
 
 
 @dataclass(frozen=True)
@@ -20,13 +25,19 @@ class Options:
     bench_frames: int = 0
 
 
+def _prog() -> str:
+    """How the demo was started: run.py, mann-dog or python -m demo."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "run.py"
+    return "python -m demo" if name == "__main__.py" else name
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="run.py",
+    p = ToolParser(
+        prog=_prog(),
         description="MANN quadruped demo: a dog driven live by keyboard or gamepad.",
-        epilog="Keys: W/A/D move, S stop, Q/E turn, Shift/Ctrl/Alt gait, Space/V/R/F "
-        "jump/sit/stand/lie, P pause, N step, M slow motion, F11 fullscreen, Esc quit. "
-        "Without a display: xvfb-run -a python run.py --headless --frames 600 --record out.gif",
+        epilog=f"Controls: {help_text()}. Gamepad: the left stick moves relative to the "
+        "camera, the right stick orbits it. Without a display: python run.py --headless "
+        "--frames 600 --record out.gif",
     )
     p.add_argument(
         "--weights",

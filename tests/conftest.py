@@ -25,3 +25,16 @@ def poses_dir():
     if not any(d.glob("*.npz")):
         pytest.skip(f"dog key poses not found in {d} (needs ../shared/data/dog or $MANN_SHARED)")
     return d
+
+
+@pytest.fixture
+def readonly_dir(tmp_path):
+    """A folder that cannot be written (skips where none exists)."""
+    from cli_support import unwritable_folder
+
+    d = unwritable_folder(tmp_path)
+    if d is None:
+        pytest.skip("no unwritable folder here (root, and /sys is writable)")
+    yield d
+    if d.is_relative_to(tmp_path):
+        d.chmod(0o755)

@@ -1,13 +1,9 @@
 """Plain mappings from device state to one character's commands (no device needed).
 
-The demo's controls (SPEC section 5):
-
-* keyboard: W/A/D forward and sideways, S stop, Q/E turn, arrow keys (up forward,
-  down stop, left/right turn); Left-Shift canter, Left-Ctrl trot, Left-Alt walk,
-  pace by default; Space jump, V sit, R stand, F lie (held).
-* gamepad (SDL game-controller layout): the left stick moves relative to the camera,
-  the right stick orbits the camera; right trigger canter, right shoulder trot, left
-  shoulder walk, pace by default; A jump, B sit, Y stand, X lie.
+The controls are the table of :mod:`demo.input.bindings` (SPEC section 5): keyboard
+keys and gamepad buttons are looked up there; the gamepad's left stick moves relative
+to the camera (the dog turns towards it), its right stick orbits the camera, its
+right trigger canters.
 
 Everything here is a pure function of its arguments; :class:`Intent` holds gait and
 action by name so that this module needs nothing from ``mann``.
@@ -19,7 +15,13 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-import pygame
+from demo.input.bindings import (
+    ACTIONS_BY_PRIORITY,
+    BY_COMMAND,
+    GAITS_BY_PRIORITY,
+    keys_of,
+    legend,
+)
 
 DEAD_ZONE = 0.2  # radial dead zone of both sticks (fraction of full deflection)
 TRIGGER_THRESHOLD = 0.5  # a trigger counts as pressed above this
@@ -28,22 +30,8 @@ CAMERA_YAW_RATE = math.radians(150.0)  # right stick full deflection, rad/s
 CAMERA_PITCH_RATE = math.radians(90.0)
 DEFAULT_GAIT = "pace"
 
-KEYBOARD_LEGEND = (
-    "W / Up  forward     A / D  sideways     S / Down  stop",
-    "Q E / Left Right  turn",
-    "L-Shift canter   L-Ctrl trot   L-Alt walk   (pace)",
-    "Space jump   V sit   R stand   F lie",
-    "P pause  N step  M slow  J velocities  T trajectory",
-    "H HUD  Tab next dog  F11 fullscreen  Bksp reset  Esc quit",
-    "mouse drag orbit   wheel zoom",
-)
-GAMEPAD_LEGEND = (
-    "left stick  move (camera relative)",
-    "right stick  orbit camera",
-    "RT canter   RB trot   LB walk   (pace)",
-    "A jump   B sit   Y stand   X lie",
-    "P pause  N step  M slow  F11 fullscreen  Esc quit",
-)
+KEYBOARD_LEGEND = legend(gamepad=False)
+GAMEPAD_LEGEND = legend(gamepad=True)
 
 
 @dataclass(frozen=True)
@@ -99,34 +87,20 @@ def _clip_unit(x: float, z: float) -> tuple[float, float]:
     return (x / n, z / n) if n > 1.0 else (x, z)
 
 
+def _held(command: str, keys: set[int]) -> bool:
+    return any(code in keys for code in keys_of(command))
+
+
 def keyboard_intent(keys: Collection[int]) -> Intent:
     """Commands for the set of held pygame key codes."""
     k = set(keys)
-    forward = 1.0 if (pygame.K_w in k or pygame.K_UP in k) else 0.0
-    side = (1.0 if pygame.K_a in k else 0.0) - (1.0 if pygame.K_d in k else 0.0)
-    if pygame.K_s in k or pygame.K_DOWN in k:
+    forward = 1.0 if _held("forward", k) else 0.0
+    side = float(_held("left", k)) - float(_held("right", k))
+    if _held("stop", k):
         forward, side = 0.0, 0.0
-    turn_left = pygame.K_q in k or pygame.K_LEFT in k
-    turn_right = pygame.K_e in k or pygame.K_RIGHT in k
-    turn = float(turn_left) - float(turn_right)
-    if pygame.K_LSHIFT in k:
-        gait = "canter"
-    elif pygame.K_LCTRL in k:
-        gait = "trot"
-    elif pygame.K_LALT in k:
-        gait = "walk"
-    else:
-        gait = DEFAULT_GAIT
-    action = "none"
-    for key, name in (
-        (pygame.K_SPACE, "jump"),
-        (pygame.K_v, "sit"),
-        (pygame.K_r, "stand"),
-        (pygame.K_f, "lie"),
-    ):
-        if key in k:
-            action = name
-            break
+    turn = float(_held("turn_left", k)) - float(_held("turn_right", k))
+    gait = next((g for g in GAITS_BY_PRIORITY if _held(g, k)), DEFAULT_GAIT)
+    action = next((a for a in ACTIONS_BY_PRIORITY if _held(a, k)), "none")
     return Intent(move=_clip_unit(side, forward), turn=turn, gait=gait, action=action)
 
 
@@ -178,20 +152,16 @@ def steer(move_char: tuple[float, float]) -> tuple[tuple[float, float], float]:
 
 
 def pad_gait(pad: PadState) -> str:
+    """Right trigger canter, then the gait buttons of the bindings, else the default."""
     if pad.right_trigger > TRIGGER_THRESHOLD:
         return "canter"
-    if "rightshoulder" in pad.buttons:
-        return "trot"
-    if "leftshoulder" in pad.buttons:
-        return "walk"
-    return DEFAULT_GAIT
+    held = (g for g in GAITS_BY_PRIORITY if set(BY_COMMAND[g].pad) & pad.buttons)
+    return next(held, DEFAULT_GAIT)
 
 
 def pad_action(pad: PadState) -> str:
-    for button, name in (("a", "jump"), ("b", "sit"), ("y", "stand"), ("x", "lie")):
-        if button in pad.buttons:
-            return name
-    return "none"
+    held = (a for a in ACTIONS_BY_PRIORITY if set(BY_COMMAND[a].pad) & pad.buttons)
+    return next(held, "none")
 
 
 def pad_intent(pad: PadState, camera_yaw: float, character_yaw: float) -> Intent:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -22,7 +21,7 @@ from mann.features.layout import INPUT_SIZE
 from mann.nn.cuda_graph import GraphedCall
 from mann.nn.inference import PackedMANN
 from mann.nn.network import MANN
-from mann.nn.weights import params_to_state, read_weights
+from mann.nn.weights import params_to_state, read_weights, weights_path
 
 log = logging.getLogger("mann")
 
@@ -158,13 +157,14 @@ class Model:
 
 
 def load_model(path: str | os.PathLike | None = None, device=None) -> Model:
-    """Load a ``.bin`` folder or a model file (None: the default model in ``assets/``).
+    """Load a ``.bin`` folder, a model file, or a training ``--out`` folder (its model
+    file); None: the default model in ``assets/``.
 
     device: None picks CUDA when available, else the CPU; a named device that does not
     exist raises ValueError. Nothing is half-loaded: every array is validated first.
     """
     dev = resolve_device(device)
-    path = Path(path) if path is not None else DEFAULT_MODEL
+    path = weights_path(path) if path is not None else DEFAULT_MODEL
     if not path.exists() and path == DEFAULT_MODEL:
         raise InputNotFoundError(f"{path}: the default model is missing from assets/")
     params, meta = read_weights(path)

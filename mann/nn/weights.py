@@ -96,6 +96,12 @@ def read_bin_folder(folder: str | os.PathLike) -> dict[str, np.ndarray]:
     if not folder.is_dir():
         raise InputNotFoundError(f"{folder}: not a folder of MANN .bin weight files")
     missing = [n for n in BIN_SHAPES if not (folder / f"{n}.bin").is_file()]
+    if len(missing) == len(BIN_SHAPES):
+        done = "; training has not exported yet" if (folder / "checkpoint.pt").exists() else ""
+        raise InputNotFoundError(
+            f"{folder}: no MANN weights in this folder (expected the 58 .bin files or a "
+            f"{TRAINED_MODEL}){done}"
+        )
     if missing:
         done = " (training has not exported yet)" if (folder / "checkpoint.pt").exists() else ""
         raise InputNotFoundError(
@@ -209,13 +215,18 @@ def _parse_meta(path: Path, blob: np.ndarray) -> dict:
     return meta
 
 
-def read_weights(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict]:
-    """Read a ``.bin`` folder or a model file; returns (arrays by name, metadata)."""
+def weights_path(path: str | os.PathLike) -> Path:
+    """The file or folder to read for ``path``: a training ``--out`` folder (no .bin
+    files, a model.npz) means its model file, which carries what the .bins lack."""
     path = Path(path)
     if path.is_dir() and (path / TRAINED_MODEL).is_file() and not any(path.glob("*.bin")):
-        # A training --out folder: its model file carries the metadata the .bins lack.
-        log.info("%s: a training folder, reading its %s", path, TRAINED_MODEL)
-        path = path / TRAINED_MODEL
+        return path / TRAINED_MODEL
+    return path
+
+
+def read_weights(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict]:
+    """Read a ``.bin`` folder or a model file; returns (arrays by name, metadata)."""
+    path = weights_path(path)
     if path.is_dir():
         meta = {**default_meta(), "source": "bin-folder"}
         meta_file = path / "meta.json"

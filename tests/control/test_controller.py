@@ -6,6 +6,7 @@ import logging
 
 import numpy as np
 import pytest
+from model_fakes import Poisoned, StillModel
 
 from mann.characters import DOG
 from mann.control.controller import ACTIONS, GAITS, Commands, Controller
@@ -13,12 +14,9 @@ from mann.core import quat
 from mann.eval.metrics import bone_length_error
 from mann.features.frames import canonical_frames
 from mann.features.layout import (
-    NUM_FUTURE,
     ROOT_TURN,
     ROOT_X,
     JointBlock,
-    OutputFeatures,
-    pack_output,
 )
 from mann.nn.model import random_model
 
@@ -44,38 +42,6 @@ def _rest():
         p[DOG.mirror[j]] = (-v[0], v[1], v[2])
     fwd, up = canonical_frames(p)
     return JointBlock(p, fwd, up, np.zeros_like(p))
-
-
-class StillModel:
-    """Stand-in: always predicts the rest pose standing still, with root velocity
-    ``velocity`` (x, z) m/s and turn ``turn`` deg/s."""
-
-    def __init__(self, rest, velocity=(0.0, 0.0), turn=0.0):
-        z = np.zeros((NUM_FUTURE, 2))
-        out = OutputFeatures(z, z + [0, 1], z, rest, np.asarray(velocity, float), np.array(turn))
-        self.y = pack_output(out)
-        self.calls = 0
-
-    def predict(self, x, clamp=None, return_gating=False):
-        self.calls += 1
-        y = np.tile(self.y, (len(x), 1))
-        return (y, np.full((len(x), 8), 1 / 8)) if return_gating else y
-
-
-class Poisoned:
-    """Wraps a model; at call number ``at`` row ``row`` becomes ``value``."""
-
-    def __init__(self, inner, at, row, value=np.nan, index=None):
-        self.inner, self.at, self.row, self.value, self.index = inner, at, row, value, index
-        self.calls = 0
-
-    def predict(self, x, clamp=None, return_gating=False):
-        y, g = self.inner.predict(x, clamp=clamp, return_gating=True)
-        y = np.array(y)
-        if self.calls == self.at:
-            y[self.row, slice(None) if self.index is None else self.index] = self.value
-        self.calls += 1
-        return (y, g) if return_gating else y
 
 
 def random_commands(n, frames, seed=0):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+
+import numpy as np
 import pytest
-from demo_fakes import fake_backend
+from cli_support import one_error
+from demo_support import default_model
 
 from demo import cli, window
 from demo.options import parse_options
@@ -60,7 +64,7 @@ def test_no_display(capsys, monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setattr(window.sys, "platform", "linux")
-    code, err = _main([], capsys, backend=fake_backend(), model=object())
+    code, err = _main([], capsys, model=default_model())
     assert code == 2 and "DISPLAY" in err and "xvfb-run" in err and "--headless" in err
 
 
@@ -71,9 +75,7 @@ def test_no_gl_33_context(capsys, monkeypatch):
         raise pygame.error("Could not create GL context: GLXBadFBConfig")
 
     monkeypatch.setattr(pygame.display, "set_mode", refuse)
-    code, err = _main(
-        ["--headless", "--frames", "1"], capsys, backend=fake_backend(), model=object()
-    )
+    code, err = _main(["--headless", "--frames", "1"], capsys, model=default_model())
     assert code == 2
     assert "OpenGL 3.3" in err and "drivers" in err and "Mesa" in err and "xvfb-run" in err
 
@@ -86,14 +88,71 @@ def test_bad_script(capsys, tmp_path):
 
 
 def test_missing_default_model_message(capsys, monkeypatch):
-    from demo import model as model_io
+    import mann
+    from mann.core.errors import InputNotFoundError
 
     def missing(weights, device=None):
-        raise FileNotFoundError("assets/dog_default.npz")
-
-    import mann
+        raise InputNotFoundError("assets/dog_default.npz: the default model is missing")
 
     monkeypatch.setattr(mann, "load_model", missing, raising=False)
-    code, err = _main(["--headless", "--frames", "1"], capsys, backend=fake_backend())
-    assert code == 2 and "--weights" in err
-    assert model_io  # the demo's loader produced the message
+    code, err = _main(["--headless", "--frames", "1"], capsys)
+    one_error(code, err, "default model", "pip install", "--weights")
+
+
+def _zero_bytes(tmp_path):
+    (tmp_path / "zero.npz").write_bytes(b"")
+    return ["--weights", str(tmp_path / "zero.npz")]
+
+
+def _text_file(tmp_path):
+    (tmp_path / "notes.npz").write_text("these are not weights\n")
+    return ["--weights", str(tmp_path / "notes.npz")]
+
+
+def _latin1_script(tmp_path):
+    (tmp_path / "tour.txt").write_bytes("0 move=0,1\n1 gait=tr\xf6t\n".encode("latin-1"))
+    return ["--script", str(tmp_path / "tour.txt")]
+
+
+def _folder_without_weights(tmp_path):
+    (tmp_path / "run").mkdir()
+    return ["--weights", str(tmp_path / "run")]
+
+
+@pytest.mark.parametrize(
+    "make, needles",
+    [
+        (_zero_bytes, ["--weights", "zero.npz", "empty (0 bytes)"]),
+        (_text_file, ["--weights", "notes.npz", "not an .npz file", "model file"]),
+        (_latin1_script, ["--script", "tour.txt", "not UTF-8", "byte 20"]),
+        (_folder_without_weights, ["--weights", "run", "no MANN weights", "58 .bin"]),
+        (lambda p: ["--device", "tpu", *_zero_bytes(p)], ["--device tpu", "not a device"]),
+        (lambda p: ["--characters", "100000"], ["--characters 100000", "GB of memory"]),
+        (lambda p: ["--record", str(p / "out.avi")], ["--record", "unsupported", ".gif"]),
+    ],
+)
+def test_user_mistakes_are_one_line_and_exit_2(make, needles, tmp_path, capsys):
+    code, err = _main(["--headless", "--frames", "1", *make(tmp_path)], capsys)
+    line = one_error(code, err, *needles)
+    assert "allow_pickle" not in err and "pickle" not in line
+
+
+def test_record_into_an_unwritable_folder_fails_before_rendering(readonly_dir, capsys):
+    code, err = _main(
+        ["--headless", "--frames", "1", "--record", str(readonly_dir / "a.png")], capsys
+    )
+    one_error(code, err, "--record", "cannot write")
+
+
+def test_weights_may_name_a_training_folder(tmp_path):
+    from demo import model as model_io
+    from mann.core.paths import DEFAULT_MODEL
+
+    (tmp_path / "bins").mkdir()  # what python -m mann.train --out leaves
+    shutil.copy(DEFAULT_MODEL, tmp_path / "model.npz")
+    (tmp_path / "checkpoint.pt").write_bytes(b"")
+    model = model_io.load(str(tmp_path), "cpu")
+    assert model.source == str(tmp_path / "model.npz")
+    theirs = default_model().net.state_dict()
+    for key, value in model.net.state_dict().items():
+        assert np.array_equal(value.numpy(), theirs[key].numpy()), key

@@ -1,21 +1,22 @@
-"""What the scene draws for a controller state (pure, no GL)."""
+"""What the scene draws for the real controller's state (pure, no GL)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from demo_fakes import Commands, FakeController
+from demo_support import default_model
 
 from demo.render import geometry as g
 from demo.render.frame import SceneFlags, build_frame, head_frame, split_by_distance
+from mann.control.controller import Commands, Controller
 
 
 @pytest.fixture
 def state():
-    c = FakeController(None, num_characters=3)
+    c = Controller(default_model(), num_characters=3)
     cmd = Commands(np.tile([0.0, 1.0], (3, 1)), np.zeros(3), np.full(3, 2), np.zeros(3, np.int64))
     for _ in range(20):
-        c.step(cmd)
+        c.step(cmd, 1 / 60)
     return c.state
 
 
@@ -31,7 +32,7 @@ def test_counts_per_character(state):
 
 
 def test_big_herds_draw_joints_of_the_selected_dog_only():
-    c = FakeController(None, num_characters=30)
+    c = Controller(default_model(), num_characters=30)
     f = build_frame(c.state, SceneFlags(selected=4, show_trajectory=False))
     assert len(f.spheres) == 27
     assert f.spheres.model[0, :3, 3] == pytest.approx(c.state.positions[4, 0])
