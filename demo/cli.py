@@ -33,9 +33,13 @@ def quiet_headless_environment(options: Options) -> None:
         os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
     if not (runtime and os.path.isdir(runtime) and os.access(runtime, os.W_OK)):
+        import atexit
+        import shutil
         import tempfile
 
-        os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="mann-dog-runtime-")
+        private = tempfile.mkdtemp(prefix="mann-dog-runtime-")
+        atexit.register(shutil.rmtree, private, True)
+        os.environ["XDG_RUNTIME_DIR"] = private
 
 
 def prepare(options: Options):

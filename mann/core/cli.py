@@ -58,6 +58,11 @@ def run_tool(main: Callable[[list[str] | None], int | None], argv=None) -> int:
     with _sigterm_interrupts() as sigterm:
         try:
             return int(main(argv) or 0)
+        except SystemExit as e:  # argparse: --help (0) or a bad option (2, said already)
+            if e.code is None or isinstance(e.code, int):
+                return e.code or 0
+            print(e.code, file=sys.stderr)
+            return 1
         except UserError as e:
             print(f"error: {e}", file=sys.stderr)
             return EXIT_USER_ERROR
@@ -133,6 +138,18 @@ def progress(iterable=None, **kwargs):
     return tqdm(iterable, **kwargs)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (it may be replaced, as in tests)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
 class _Format(logging.Formatter):
     """Information as is; warnings and errors prefixed with their level."""
 
@@ -162,7 +179,7 @@ def show_log(level: int = logging.INFO) -> None:
     logger = logging.getLogger("mann")
     if any(getattr(h, "_mann_cli", False) for h in logger.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(_Format())
     handler.addFilter(_Once())
     handler._mann_cli = True

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -156,3 +162,56 @@ def test_weights_may_name_a_training_folder(tmp_path):
     theirs = default_model().net.state_dict()
     for key, value in model.net.state_dict().items():
         assert np.array_equal(value.numpy(), theirs[key].numpy()), key
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.gl
+@pytest.mark.slow
+@pytest.mark.parametrize("sig, ext", [(signal.SIGINT, "gif"), (signal.SIGTERM, "png")])
+def test_an_interrupted_recording_writes_nothing_and_says_so(sig, ext, tmp_path):
+    from demo_support import gl_skip_reason
+
+    if gl_skip_reason():
+        pytest.skip(gl_skip_reason())
+    out = tmp_path / "rec" / f"run.{ext}"
+    out.parent.mkdir()
+    cmd = [sys.executable, str(ROOT / "run.py"), "--headless", "--frames", "100000"]
+    cmd += ["--record", str(out), "--width", "160", "--height", "90", "--device", "cpu"]
+    # The demo makes a private XDG_RUNTIME_DIR in TMPDIR once it runs under its
+    # signal handling: the sign to interrupt it.
+    env = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"}
+    env["TMPDIR"] = str(tmp_path)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob("mann-dog-runtime-*")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(4.0)  # into the rendering
+        proc.send_signal(sig)
+        stdout, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + sig, err[-2000:]
+    assert err.strip() == "interrupted", err[-2000:]
+    assert "wrote" not in stdout
+    assert list(out.parent.iterdir()) == []  # no file, no partial file
+
+
+@pytest.mark.gl
+def test_a_headless_run_without_a_display_prints_nothing_but_its_result(tmp_path):
+    from demo_support import gl_skip_reason
+
+    if gl_skip_reason():
+        pytest.skip(gl_skip_reason())
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "XDG_RUNTIME_DIR")}
+    out = tmp_path / "a.png"
+    cmd = [sys.executable, str(ROOT / "run.py"), "--headless", "--frames", "2"]
+    run = subprocess.run(
+        [*cmd, "--record", str(out), "--width", "160", "--height", "90", "--device", "cpu"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stderr == ""  # no "error: XDG_RUNTIME_DIR is invalid", no banner
+    assert run.stdout == f"wrote {out}\n" and out.stat().st_size > 0

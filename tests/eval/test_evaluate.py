@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mann.control.controller import GAITS
-from mann.eval import evaluate
+from mann.eval import evaluate, evaluate_cli
 from mann.nn.model import random_model
 from mann.nn.weights import save_model_file, state_to_params
 
@@ -41,9 +41,11 @@ def model_file(tmp_path_factory):
 
 def test_cli_quick_json_dump_and_plot(model_file, tmp_path, capsys):
     dump, out = tmp_path / "dump", tmp_path / "out"
-    argv = ["--model", str(model_file), "--quick", "--json", "--dump", str(dump)]
-    assert evaluate.main([*argv, "--out", str(out), "--device", "cpu"]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
+    argv = ["--model", str(model_file), "--quick", "--json", "--dump", str(dump), "--report-only"]
+    assert evaluate_cli.main([*argv, "--out", str(out), "--device", "cpu"]) == 0
+    captured = capsys.readouterr()
+    assert "scenarios" in captured.err and "frame" in captured.err  # progress shown
+    lines = captured.out.strip().splitlines()
     result = json.loads(lines[-1])
     assert list(result["scenarios"]) == NAMES
     for name, m in result["scenarios"].items():
@@ -61,5 +63,5 @@ def test_cli_quick_json_dump_and_plot(model_file, tmp_path, capsys):
 
 
 def test_cli_reports_a_missing_model(tmp_path, capsys):
-    assert evaluate.main(["--model", str(tmp_path / "nope.npz"), "--quick"]) == 2
+    assert evaluate_cli.main(["--model", str(tmp_path / "nope.npz"), "--quick"]) == 2
     assert "nope.npz" in capsys.readouterr().err
