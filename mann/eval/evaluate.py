@@ -30,6 +30,7 @@ from mann.control.controller import Commands, Controller
 from mann.core.atomic import atomic_path
 from mann.eval import action_bars, metrics
 from mann.eval.scenarios import FPS, Scenario, suite
+from mann.nn.convention import CONVENTIONS, PROJECT
 
 DT = 1.0 / FPS
 SETTLE_SECONDS = 2.0  # idle before every scenario (not recorded)
@@ -355,6 +356,10 @@ def _jsonable(obj):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m mann.evaluate", description=__doc__.split("\n")[0])
     ap.add_argument("--model", help="model file or .bin folder (default: assets/dog_default.npz)")
+    ap.add_argument(
+        "--convention", choices=CONVENTIONS, default=PROJECT,
+        help="world --model was trained in (unity: the reference's; default project)",
+    )  # fmt: skip
     ap.add_argument("--clips", help="clips folder for the next-frame error")
     ap.add_argument(
         "--error-std", help="model whose Ystd scales the next-frame error (default: --model)"
@@ -368,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     from mann.nn.model import load_model
 
     try:
-        model = load_model(args.model, device=args.device)
+        model = load_model(args.model, device=args.device, convention=args.convention)
         y_std = None
         if args.error_std:
             y_std = load_model(args.error_std, device="cpu").net.y_std.numpy()

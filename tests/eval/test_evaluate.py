@@ -63,3 +63,17 @@ def test_cli_quick_json_dump_and_plot(model_file, tmp_path, capsys):
 def test_cli_reports_a_missing_model(tmp_path, capsys):
     assert evaluate.main(["--model", str(tmp_path / "nope.npz"), "--quick"]) == 2
     assert "nope.npz" in capsys.readouterr().err
+
+
+def test_cli_passes_the_convention(monkeypatch, capsys):
+    import mann.nn.model
+
+    seen = []
+
+    def load_model(path=None, device=None, convention="project"):
+        seen.append(convention)
+        raise ValueError("stop here")
+
+    monkeypatch.setattr(mann.nn.model, "load_model", load_model)
+    assert evaluate.main(["--convention", "unity", "--quick"]) == 2
+    assert seen == ["unity"] and "stop here" in capsys.readouterr().err
