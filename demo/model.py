@@ -32,16 +32,8 @@ def load(weights: str | None, device: str | None):
     """The model from ``weights`` (None: the default in assets/) on ``device``."""
     check_weights_path(weights)
     check_device(device)
-    try:
-        from mann import load_model
-    except ImportError:
-        try:
-            from mann.nn.model import load_model
-        except ImportError as e:
-            raise DemoError(
-                f"the network code is not available ({e}): mann/model.py is missing; "
-                "update your checkout or reinstall the project (pip install -e .)"
-            ) from None
+    from mann import load_model
+
     try:
         return load_model(weights, device=device)
     except FileNotFoundError as e:
