@@ -33,16 +33,8 @@ def load(weights: str | None, device: str | None, convention: str = "project"):
     ``convention``: the world the weights were trained in (:func:`mann.load_model`)."""
     check_weights_path(weights)
     check_device(device)
-    try:
-        from mann import load_model
-    except ImportError:
-        try:
-            from mann.nn.model import load_model
-        except ImportError as e:
-            raise DemoError(
-                f"the network code is not available ({e}): mann/model.py is missing; "
-                "update your checkout or reinstall the project (pip install -e .)"
-            ) from None
+    from mann import load_model
+
     try:
         return load_model(weights, device=device, convention=convention)
     except FileNotFoundError as e:

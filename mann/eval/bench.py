@@ -32,6 +32,7 @@ import time
 import numpy as np
 import torch
 
+from mann.control.controller import Commands, Controller
 from mann.features.layout import GATING_INDICES
 from mann.nn.convention import CONVENTIONS, PROJECT
 from mann.nn.model import Model, load_model, random_model
@@ -145,11 +146,7 @@ def bench_numpy(model: Model) -> tuple[dict, float]:
 
 
 def bench_controller(model: Model) -> dict | None:
-    """Milliseconds per controller step for 1 and 100 characters, if available."""
-    try:
-        from mann.control.controller import Commands, Controller
-    except ImportError:
-        return None
+    """Milliseconds per controller step for 1 and 100 characters."""
     out = {}
     for n in (1, 100):
         ctrl = Controller(model, num_characters=n)

@@ -26,6 +26,7 @@ import numpy as np
 from tqdm import tqdm
 
 from mann.characters import DOG
+from mann.control.commands import GAITS
 from mann.control.controller import Commands, Controller
 from mann.core.atomic import atomic_path
 from mann.eval import action_bars, metrics
@@ -155,13 +156,11 @@ def generalisation(model, clips_dir, y_std=None) -> dict:
     from mann.data.dataset import build_dataset
 
     data = build_dataset(clips_dir, mirror=False, progress=False)
-    y_mean = model.net.y_mean.cpu().numpy()
     y_std = model.net.y_std.cpu().numpy() if y_std is None else np.asarray(y_std)
     pred = np.concatenate(
         [model.predict(data["X"][i : i + 4096]) for i in range(0, len(data["X"]), 4096)]
     )
     err = (((pred - data["Y"]) / y_std) ** 2).mean(axis=1)
-    del y_mean  # the mean cancels in the difference
     per_clip = {
         str(name): float(err[data["clip"] == i].mean()) for i, name in enumerate(data["clip_names"])
     }
@@ -317,7 +316,7 @@ def plot(results: dict, path: Path) -> None:
     traces = results.get("_traces", {})
     for ax, group in zip(
         axes.flat[6:],
-        (("walk", "pace", "trot", "canter"), ("transitions",), ("soak",)),
+        (GAITS, ("transitions",), ("soak",)),
         strict=False,
     ):
         for name in group:
