@@ -28,14 +28,15 @@ def check_weights_path(weights: str | None) -> None:
         )
 
 
-def load(weights: str | None, device: str | None):
-    """The model from ``weights`` (None: the default in assets/) on ``device``."""
+def load(weights: str | None, device: str | None, convention: str = "project"):
+    """The model from ``weights`` (None: the default in assets/) on ``device``;
+    ``convention``: the world the weights were trained in (:func:`mann.load_model`)."""
     check_weights_path(weights)
     check_device(device)
     from mann import load_model
 
     try:
-        return load_model(weights, device=device)
+        return load_model(weights, device=device, convention=convention)
     except FileNotFoundError as e:
         what = weights or "the default model in assets/"
         raise DemoError(

@@ -1,5 +1,5 @@
 """A stand-in for mann.control.controller for the demo's tests (same names and state fields
-as the binding contract in notes/controller_api.md): it walks a fixed skeleton pose
+as the real controller, mann.control.controller): it walks a fixed skeleton pose
 with a simple leg swing, so the demo can be tested before, and without, the trained
 network. :func:`backend_and_model` picks the real controller when it exists.
 """
@@ -36,7 +36,7 @@ _FALLBACK_POSE = np.array([
 
 
 def rest_pose() -> np.ndarray:
-    """(27, 3) root-frame pose with Left* joints on +X (the SPEC convention)."""
+    """(27, 3) root-frame pose with Left* joints on +X (docs/reference.md, section 1)."""
     path = dog_poses_dir() / "Idle.npz"
     if not path.exists():
         return _FALLBACK_POSE.astype(np.float64)

@@ -1,6 +1,6 @@
 """Plain mappings from device state to one character's commands (no device needed).
 
-The demo's controls (SPEC section 5):
+The demo's controls (docs/reference.md, section 5):
 
 * keyboard: W/A/D forward and sideways, S stop, Q/E turn, arrow keys (up forward,
   down stop, left/right turn); Left-Shift canter, Left-Ctrl trot, Left-Alt walk,

@@ -34,6 +34,7 @@ import torch
 
 from mann.control.controller import Commands, Controller
 from mann.features.layout import GATING_INDICES
+from mann.nn.convention import CONVENTIONS, PROJECT
 from mann.nn.model import Model, load_model, random_model
 from mann.nn.network import NUM_EXPERTS
 from mann.nn.weights import BIN_SHAPES, state_to_params
@@ -270,11 +271,18 @@ def report(r: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m mann.bench", description=__doc__.split("\n")[0])
     ap.add_argument("--model", help="model file or .bin folder (default: the shipped model)")
+    ap.add_argument(
+        "--convention", choices=CONVENTIONS, default=PROJECT,
+        help="world --model was trained in (unity: the reference's; default project)",
+    )  # fmt: skip
     ap.add_argument("--random", action="store_true", help="benchmark an untrained model")
     ap.add_argument("--device", help="cpu, cuda, cuda:N (default: CUDA when available)")
     ap.add_argument("--json", action="store_true", help="print one JSON object last")
     args = ap.parse_args(argv)
-    model = random_model(device=args.device) if args.random else load_model(args.model, args.device)
+    if args.random:
+        model = random_model(device=args.device)
+    else:
+        model = load_model(args.model, args.device, convention=args.convention)
     result = run(model)
     print(report(result))
     if args.json:

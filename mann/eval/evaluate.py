@@ -1,17 +1,17 @@
 """Motion-quality evaluation: ``python -m mann.evaluate [--model PATH] [--clips DIR]
 [--json] [--dump DIR] [--out DIR] [--quick]``.
 
-Runs the scripted scenarios of :mod:`mann.eval.scenarios` headless through the controller
-(all but the soak in one batch of characters, the soak as its own batch), and reports
-per scenario: foot skating (SPEC 6) with and without the paw IK, commanded and
-achieved speed, heading error or turn rate, time to 90 % of a new speed, bone-length
-error, resting drift, NaN events and network milliseconds per frame; the controller's
-own cost per frame for 1 and 100 characters; with ``--clips`` the normalised
-next-frame error on those clips; and the done-when bars. ``--json`` prints one JSON
-object on the last line. ``--dump DIR`` writes ``DIR/<name>.npz`` (``positions`` (F,
-27, 3) float32 as displayed, world metres, 60 Hz; ``target_speed`` (F,) float32 m/s;
-also ``root_pos``, ``root_yaw``, ``contacts``; the soak: its first character). A PNG
-summary goes to ``--out`` (default ``runs/evaluate/``).
+Runs the scripted scenarios of :mod:`mann.eval.scenarios` headless through the
+controller (all but the soak in one batch of characters, the soak as its own batch), and
+reports per scenario: foot skating (docs/reference.md, section 6) with and without the
+paw IK, commanded and achieved speed, heading error or turn rate, time to 90 % of a new
+speed, bone-length error, resting drift, NaN events and network milliseconds per frame;
+the controller's own cost per frame for 1 and 100 characters; with ``--clips`` the
+normalised next-frame error on those clips; and the done-when bars. ``--json`` prints
+one JSON object on the last line. ``--dump DIR`` writes ``DIR/<name>.npz``
+(``positions`` (F, 27, 3) float32 as displayed, world metres, 60 Hz; ``target_speed``
+(F,) float32 m/s; also ``root_pos``, ``root_yaw``, ``contacts``; the soak: its first
+character). A PNG summary goes to ``--out`` (default ``runs/evaluate/``).
 """
 
 from __future__ import annotations
@@ -31,10 +31,11 @@ from mann.control.controller import Commands, Controller
 from mann.core.atomic import atomic_path
 from mann.eval import action_bars, metrics
 from mann.eval.scenarios import FPS, Scenario, suite
+from mann.nn.convention import CONVENTIONS, PROJECT
 
 DT = 1.0 / FPS
 SETTLE_SECONDS = 2.0  # idle before every scenario (not recorded)
-MOVING_SPEED = 0.3  # m/s: locomotion skating counts frames faster than this (SPEC 6)
+MOVING_SPEED = 0.3  # m/s: locomotion skating counts frames faster than this (reference.md 6)
 LOCOMOTION = ("straight", "turn", "transitions", "soak")
 BARS = {"skating_max": 0.05, "bone_error_max": 0.01, "speed_tolerance": 0.2, "drift_max": 0.02}
 
@@ -354,6 +355,10 @@ def _jsonable(obj):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m mann.evaluate", description=__doc__.split("\n")[0])
     ap.add_argument("--model", help="model file or .bin folder (default: assets/dog_default.npz)")
+    ap.add_argument(
+        "--convention", choices=CONVENTIONS, default=PROJECT,
+        help="world --model was trained in (unity: the reference's; default project)",
+    )  # fmt: skip
     ap.add_argument("--clips", help="clips folder for the next-frame error")
     ap.add_argument(
         "--error-std", help="model whose Ystd scales the next-frame error (default: --model)"
@@ -367,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     from mann.nn.model import load_model
 
     try:
-        model = load_model(args.model, device=args.device)
+        model = load_model(args.model, device=args.device, convention=args.convention)
         y_std = None
         if args.error_std:
             y_std = load_model(args.error_std, device="cpu").net.y_std.numpy()

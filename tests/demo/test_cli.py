@@ -6,6 +6,7 @@ import pytest
 from demo_fakes import fake_backend
 
 from demo import cli, window
+from demo.errors import DemoError
 from demo.options import parse_options
 
 
@@ -86,7 +87,7 @@ def test_bad_script(capsys, tmp_path):
 
 
 def test_missing_default_model_message(capsys, monkeypatch):
-    def missing(weights, device=None):
+    def missing(weights, device=None, convention="project"):
         raise FileNotFoundError("assets/dog_default.npz")
 
     import mann
@@ -94,3 +95,24 @@ def test_missing_default_model_message(capsys, monkeypatch):
     monkeypatch.setattr(mann, "load_model", missing, raising=False)
     code, err = _main(["--headless", "--frames", "1"], capsys, backend=fake_backend())
     assert code == 2 and "--weights" in err and "assets/dog_default.npz" in err
+
+
+def test_convention_option_reaches_load_model(capsys, monkeypatch):
+    from demo import model as model_io
+    from demo.options import CONVENTIONS
+    from mann.nn.convention import CONVENTIONS as LIBRARY_CONVENTIONS
+
+    assert CONVENTIONS == LIBRARY_CONVENTIONS
+    assert parse_options([]).convention == "project"
+    seen = []
+
+    def load(weights, device, convention="project"):
+        seen.append(convention)
+        raise DemoError("stop here")
+
+    monkeypatch.setattr(model_io, "load", load)
+    code, err = _main(["--convention", "unity", "--headless", "--frames", "1"], capsys)
+    assert code == 2 and seen == ["unity"] and "stop here" in err
+    with pytest.raises(SystemExit) as e:
+        parse_options(["--convention", "blender"])
+    assert e.value.code == 2

@@ -135,3 +135,17 @@ def test_generalisation_on_clips_scores_each_clip(clips_dir, tmp_path):
     assert 0 < own["mse"] < 1.0 and own["rows"] > 1000
     doubled = evaluate.generalisation(model, tmp_path, y_std=2 * model.net.y_std.numpy())
     assert doubled["mse"] == pytest.approx(own["mse"] / 4, rel=1e-5)  # the scale is used
+
+
+def test_cli_passes_the_convention(monkeypatch, capsys):
+    import mann.nn.model
+
+    seen = []
+
+    def load_model(path=None, device=None, convention="project"):
+        seen.append(convention)
+        raise ValueError("stop here")
+
+    monkeypatch.setattr(mann.nn.model, "load_model", load_model)
+    assert evaluate.main(["--convention", "unity", "--quick"]) == 2
+    assert seen == ["unity"] and "stop here" in capsys.readouterr().err
