@@ -68,7 +68,7 @@ def run(options: Options, backend=None, model=None) -> int:
     script, recorder = prepare(options)
     backend = backend or load_backend()
     if model is None:
-        model = model_io.load(options.weights, options.device)
+        model = model_io.load(options.weights, options.device, options.convention)
     app = App(options, backend, model, script)
     try:
         app.run(recorder)

@@ -38,15 +38,16 @@ def check_weights_path(weights: str | None) -> None:
         raise DemoError(f"--weights {weights}: the file is empty (0 bytes); expected {WEIGHTS}")
 
 
-def load(weights: str | None, device: str | None):
-    """The model from ``weights`` (None: the shipped default) on ``device``."""
+def load(weights: str | None, device: str | None, convention: str = "project"):
+    """The model from ``weights`` (None: the shipped default) on ``device``;
+    ``convention``: the world the weights were trained in (:func:`mann.load_model`)."""
     check_device(device)
     check_weights_path(weights)
     from mann import load_model
 
     what = f"--weights {weights}" if weights else "the shipped default model"
     try:
-        return load_model(weights, device=device)
+        return load_model(weights, device=device, convention=convention)
     except UserError as e:
         fix = "" if weights else "; reinstall the package (pip install .) or pass --weights PATH"
         raise DemoError(f"cannot load {what}: {e}{fix}") from None

@@ -10,10 +10,15 @@ from dataclasses import dataclass
 from demo.input.bindings import help_text
 from mann.core.cli import ToolParser
 
+# mann.nn.convention.CONVENTIONS, spelled out: importing mann.nn here would load torch
+# before --help (tests/demo/test_cli.py checks that the two agree).
+CONVENTIONS = ("project", "unity")
+
 
 @dataclass(frozen=True)
 class Options:
     weights: str | None = None
+    convention: str = "project"  # world the weights were trained in (or "unity")
     device: str | None = None
     characters: int = 1
     headless: bool = False
@@ -43,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--weights",
         metavar="PATH",
         help="folder of .bin files or a model file (default: the shipped model)",
+    )
+    p.add_argument(
+        "--convention",
+        choices=CONVENTIONS,
+        default="project",
+        help="world --weights were trained in: unity for a .bin folder from the reference "
+        "(left-handed, converted exactly on load; default project)",
     )
     p.add_argument(
         "--device",
@@ -92,6 +104,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         parser.error("--record needs --headless (and --frames N)")
     return Options(
         weights=a.weights,
+        convention=a.convention,
         device=a.device,
         characters=a.characters,
         headless=headless,

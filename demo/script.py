@@ -22,9 +22,10 @@ from pathlib import Path
 
 from demo.errors import DemoError
 from demo.input.mapping import Intent
+from mann.control.commands import ACTIONS, GAITS
 
-GAIT_NAMES = ("walk", "pace", "trot", "canter")
-ACTION_NAMES = ("none", "jump", "sit", "stand", "lie")
+GAIT_NAMES = GAITS
+ACTION_NAMES = ACTIONS
 
 
 @dataclass(frozen=True)

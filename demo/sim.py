@@ -19,7 +19,7 @@ from demo.script import ScriptEvent, intent_at
 from demo.wander import wander
 
 SIM_DT = 1.0 / 60.0
-INTRO_STEPS = 60  # SPEC 5: the first second moves forward unless told otherwise
+INTRO_STEPS = 60  # the first second moves forward unless told otherwise (reference.md 5)
 CONTACT_HISTORY = 180  # steps kept for the footfall timeline (3 s)
 
 

@@ -1,9 +1,9 @@
 """Plain mappings from device state to one character's commands (no device needed).
 
-The controls are the table of :mod:`demo.input.bindings` (SPEC section 5): keyboard
-keys and gamepad buttons are looked up there; the gamepad's left stick moves relative
-to the camera (the dog turns towards it), its right stick orbits the camera, its
-right trigger canters.
+The controls are the table of :mod:`demo.input.bindings` (docs/reference.md, section
+5): keyboard keys and gamepad buttons are looked up there; the gamepad's left stick
+moves relative to the camera (the dog turns towards it), its right stick orbits the
+camera, its right trigger canters.
 
 Everything here is a pure function of its arguments; :class:`Intent` holds gait and
 action by name so that this module needs nothing from ``mann``.

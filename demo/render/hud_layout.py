@@ -16,6 +16,8 @@ from functools import lru_cache
 import numpy as np
 
 from demo.camera import view_unit
+from mann.characters import DOG
+from mann.features.layout import STYLE_NAMES
 
 BASE_SIZE = (1280, 720)
 MIN_SCALE, MAX_SCALE = 0.6, 3.0
@@ -28,14 +30,13 @@ PANEL_COLOUR = (0.05, 0.06, 0.08, 0.62)
 TEXT_COLOUR = (235, 238, 242)
 DIM_TEXT = (170, 176, 186)
 STATUS_TEXT = (255, 220, 120)
-STYLE_NAMES = ("idle", "move", "jump", "sit", "stand", "lie")
 STYLE_COLOURS = (
     (0.70, 0.72, 0.76, 1.0), (0.30, 0.85, 0.40, 1.0), (1.00, 0.60, 0.15, 1.0),
     (0.70, 0.45, 0.95, 1.0), (0.25, 0.80, 0.95, 1.0), (0.75, 0.55, 0.35, 1.0),
 )  # fmt: skip
 EXPERT_COLOUR = (0.98, 0.78, 0.25, 1.0)
 CONTACT_BAR_COLOUR = (0.25, 0.95, 0.35, 1.0)
-PAW_LABELS = ("FL", "FR", "HL", "HR")
+PAW_LABELS = DOG.paw_labels
 FOOTFALL_W = 400
 # Where the followed dog is drawn, as fractions of demo.camera.view_unit (the window's
 # height; its width when portrait) about the centre: x within +-DOG_HALF_WIDTH, y from

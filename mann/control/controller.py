@@ -1,4 +1,5 @@
-"""The per-frame character controller of SPEC 5, headless and vectorised over N dogs.
+"""The per-frame character controller (docs/reference.md, section 5), headless and
+vectorised over N dogs.
 
 Each :meth:`Controller.step` runs the reference loop for all characters with ONE
 network call: commands -> targets (:mod:`mann.control.targets`), the future trajectory steered
@@ -216,7 +217,7 @@ class Controller:
         self.state.network_ms = network_ms
 
     def _steer(self, cmd: Commands, dt: float) -> None:
-        """Targets and the future trajectory blend (SPEC 5.2-5.3)."""
+        """Targets and the future trajectory blend (docs/reference.md, section 5, steps 2-3)."""
         cfg = self.config
         current = self.current_speed()
         ready = ready_to_jump(cmd, current, cfg)
@@ -268,7 +269,8 @@ class Controller:
         return good
 
     def _advance(self, out: OutputFeatures, dt: float) -> None:
-        """Trajectory and pose update from the prediction (SPEC 5.5-5.6)."""
+        """Trajectory and pose update from the prediction (docs/reference.md, section 5,
+        steps 6-8)."""
         cfg = self.config
         root0 = self.traj.root_pos.copy()[:, None]
         yaw0 = self.traj.root_yaw[:, None]

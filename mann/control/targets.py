@@ -1,4 +1,5 @@
-"""Commands turned into targets (SPEC 5.2): speed, move direction, style, correction.
+"""Commands turned into targets (docs/reference.md, section 5, step 2): speed, move
+direction, style, correction.
 
 :func:`plan_targets` turns validated :class:`mann.control.commands.Commands`, with the
 characters' current root speed, into a commanded speed, a desired style vector and the
@@ -42,7 +43,8 @@ def ready_to_jump(cmd: Commands, current_speed: np.ndarray, cfg) -> np.ndarray:
 
 
 def plan_targets(cmd: Commands, current_speed: np.ndarray, cfg, jumping=None) -> Targets:
-    """Targets from validated commands and the root speed ``(N,)`` m/s (SPEC 5.2).
+    """Targets from validated commands and the root speed ``(N,)`` m/s (docs/reference.md,
+    section 5, step 2).
 
     cfg: a :class:`mann.controller.ControllerConfig` (gait speeds, turn speed, jump and
     rest thresholds). jumping: (N,) bool, characters in the air (a :class:`JumpTimer`);

@@ -1,4 +1,5 @@
-"""The run-time root trajectory of N characters: 111 points, one per 1/60 s (SPEC 5).
+"""The run-time root trajectory of N characters: 111 points, one per 1/60 s
+(docs/reference.md, section 5).
 
 Points 0..59 are the past, point 60 (:data:`ROOT`) the root now, 61..110 the future.
 All arrays are world space (y = 0): ``pos`` (N, 111, 3) m, ``dir`` (N, 111, 3) unit
@@ -109,7 +110,8 @@ class Trajectory:
 
 
 def blend_future(traj: Trajectory, target_vel, target_dir, exponents=(0.75, 1.25, 1.0)) -> None:
-    """Steer the future half towards the target (SPEC 5.3); targets (N, 3), world.
+    """Steer the future half towards the target (docs/reference.md, section 5, step 3);
+    targets (N, 3), world.
 
     Point k ahead (w = k / 50) takes ``1 - (1 - w)^b`` of the target: b = exponents
     (position, direction, velocity). Positions blend per step: each point's step from
@@ -183,7 +185,8 @@ def move_root(traj: Trajectory, step: np.ndarray, angle: np.ndarray, dt: float) 
 def correct_future(
     traj: Trajectory, pos, dir, vel, correction, dt: float, extrapolation: float = 0.5
 ) -> None:
-    """Update points 61..110 from the network's samples 6..11 (SPEC 5.5).
+    """Update points 61..110 from the network's samples 6..11 (docs/reference.md,
+    section 5, step 7).
 
     pos, dir, vel: (N, 6, 2) x, z in the (already moved) root's frame. Samples are
     interpolated linearly to the points, blended with each point's extrapolation

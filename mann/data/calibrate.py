@@ -2,10 +2,10 @@
 
 Base speeds (m/s) come from the smoothed root speed of the frames that
 :mod:`mann.data.labels` labels ``move``, with the hips at standing height, per speed
-band of SPEC 2 (:data:`CALIBRATION_BANDS`). On the 8 shared clips:
+band of docs/reference.md, section 2 (:data:`CALIBRATION_BANDS`). On the 8 shared clips:
 
 * walk 0.50: median of the 0.3 .. 0.8 m/s band (2078 frames);
-* trot 0.93: median of the 0.8 .. 1.4 m/s band (1260 frames, SPEC 2's "trotting");
+* trot 0.93: median of the 0.8 .. 1.4 m/s band (1260 frames, the data's "trotting");
 * pace 0.72: midway between walk and trot. The reference's default gait sits between
   walk and trot; the data has no separate pace speed (its footfalls at 0.8 .. 1.1 m/s
   in fact pair the lateral legs, i.e. the "trot" band is a pace), so pace and trot can
@@ -25,7 +25,8 @@ from mann.features.root import root_speed
 from mann.motion.io import load_clips
 from mann.motion.rig import normalise_clip
 
-# Speed bands of SPEC 2 used by the calibration (m/s), and the standing hip height (m).
+# Speed bands of docs/reference.md section 2 used by the calibration (m/s), and the
+# standing hip height (m).
 CALIBRATION_BANDS = {"walk": (0.3, 0.8), "trot": (0.8, 1.4), "canter": (1.4, np.inf)}
 STANDING_HIPS = 0.3
 

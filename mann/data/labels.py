@@ -220,7 +220,7 @@ def plot_labels(clip: Clip, labels: np.ndarray, contacts: np.ndarray, path) -> N
     ax[1].legend(loc="upper right", fontsize=7, ncol=6)
     for k in range(contacts.shape[1]):
         ax[2].fill_between(t, k, k + 0.8 * contacts[:, k], step="mid", lw=0)
-    ax[2].set_yticks(np.arange(4) + 0.4, ["FL", "FR", "HL", "HR"])
+    ax[2].set_yticks(np.arange(len(DOG.paws)) + 0.4, DOG.paw_labels)
     ax[2].set_xlabel("time (s)")
     fig.tight_layout()
     with atomic_path(path, suffix=".png") as tmp:

@@ -2,9 +2,9 @@
 [--json] [--dump DIR] [--out DIR] [--quick]``.
 
 The command line is :mod:`mann.eval.evaluate_cli`. Runs the scripted scenarios of
-:mod:`mann.eval.scenarios` headless through the controller
-(all but the soak in one batch of characters, the soak as its own batch), and reports
-per scenario: foot skating (SPEC 6) with and without the paw IK, commanded and
+:mod:`mann.eval.scenarios` headless through the controller (all but the soak in one
+batch of characters, the soak as its own batch), and reports per scenario: foot
+skating (docs/reference.md, section 6) with and without the paw IK, commanded and
 achieved speed, heading error or turn rate, time to 90 % of a new speed, bone-length
 error, resting drift, NaN events and network milliseconds per frame; the controller's
 own cost per frame for 1 and 100 characters; with ``--clips`` the normalised
@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from mann.characters import DOG
+from mann.control.commands import GAITS
 from mann.control.controller import Commands, Controller
 from mann.core.atomic import atomic_path
 from mann.core.cli import progress as progress_bar
@@ -31,7 +32,7 @@ from mann.eval.scenarios import FPS, Scenario, suite
 
 DT = 1.0 / FPS
 SETTLE_SECONDS = 2.0  # idle before every scenario (not recorded)
-MOVING_SPEED = 0.3  # m/s: locomotion skating counts frames faster than this (SPEC 6)
+MOVING_SPEED = 0.3  # m/s: locomotion skating counts frames faster than this (reference.md 6)
 LOCOMOTION = ("straight", "turn", "transitions", "soak")
 BARS = {"skating_max": 0.05, "bone_error_max": 0.01, "speed_tolerance": 0.2, "drift_max": 0.02}
 
@@ -152,13 +153,11 @@ def generalisation(model, clips_dir, y_std=None, progress: bool = False) -> dict
     from mann.data.dataset import build_dataset
 
     data = build_dataset(clips_dir, mirror=False, progress=progress)
-    y_mean = model.net.y_mean.cpu().numpy()
     y_std = model.net.y_std.cpu().numpy() if y_std is None else np.asarray(y_std)
     pred = np.concatenate(
         [model.predict(data["X"][i : i + 4096]) for i in range(0, len(data["X"]), 4096)]
     )
     err = (((pred - data["Y"]) / y_std) ** 2).mean(axis=1)
-    del y_mean  # the mean cancels in the difference
     per_clip = {
         str(name): float(err[data["clip"] == i].mean()) for i, name in enumerate(data["clip_names"])
     }
@@ -318,7 +317,7 @@ def plot(results: dict, path: Path) -> None:
     traces = results.get("_traces", {})
     for ax, group in zip(
         axes.flat[6:],
-        (("walk", "pace", "trot", "canter"), ("transitions",), ("soak",)),
+        (GAITS, ("transitions",), ("soak",)),
         strict=False,
     ):
         for name in group:

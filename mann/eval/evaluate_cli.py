@@ -15,6 +15,7 @@ from pathlib import Path
 from mann.core.cli import ToolParser, check_output_dir, run_tool, show_log
 from mann.core.errors import InputNotFoundError
 from mann.eval.evaluate import evaluate, jsonable, plot, table
+from mann.nn.convention import CONVENTIONS, PROJECT
 
 EXIT_BAR_FAILED = 1
 
@@ -22,6 +23,10 @@ EXIT_BAR_FAILED = 1
 def parse_args(argv=None):
     ap = ToolParser(prog="python -m mann.evaluate", description=__doc__.split("\n")[0])
     ap.add_argument("--model", help="model file or .bin folder (default: the shipped model)")
+    ap.add_argument(
+        "--convention", choices=CONVENTIONS, default=PROJECT,
+        help="world --model was trained in (unity: the reference's; default project)",
+    )  # fmt: skip
     ap.add_argument("--clips", help="clips folder for the next-frame error")
     ap.add_argument(
         "--error-std", help="model whose Ystd scales the next-frame error (default: --model)"
@@ -52,7 +57,7 @@ def _check_inputs(args):
     check_output_dir(args.out, "--out")
     if args.dump:
         check_output_dir(args.dump, "--dump")
-    model = load_model(args.model, device=args.device)
+    model = load_model(args.model, device=args.device, convention=args.convention)
     y_std = None
     if args.error_std:
         y_std = load_model(args.error_std, device="cpu").net.y_std.numpy()

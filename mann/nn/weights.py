@@ -1,8 +1,9 @@
 """Weight files: the reference's 58-file ``.bin`` folder and the project's model file.
 
-Both formats hold the same named arrays (SPEC 3), in the reference's names and shapes
-(rows x cols, W being out x in): ``Xmean``, ``Xstd`` (480x1), ``Ymean``, ``Ystd`` (363x1),
-``wc{0,1,2}_w/_b`` (gating), ``cp{l}_a{i}`` / ``cp{l}_b{i}`` (layer l of expert i).
+Both formats hold the same named arrays (docs/reference.md, section 3), in the
+reference's names and shapes (rows x cols, W being out x in): ``Xmean``, ``Xstd``
+(480x1), ``Ymean``, ``Ystd`` (363x1), ``wc{0,1,2}_w/_b`` (gating), ``cp{l}_a{i}`` /
+``cp{l}_b{i}`` (layer l of expert i).
 
 - ``.bin`` folder: one raw little-endian float32 file per array, ``<name>.bin``.
 - Model file (``.npz``, read without pickle): the same arrays plus ``meta_json``, a UTF-8
@@ -183,7 +184,7 @@ def _swap_root_rows(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def upgrade_layout(params: dict[str, np.ndarray], meta: dict, source: str):
     """Arrays and metadata in the current layout version. Version 1 files stored the
-    root motion as (x, z, turn) at 360..362; the seed's (x, turn, z) order is an exact
+    root motion as (x, z, turn) at 360..362; the reference's (x, turn, z) order is an exact
     permutation of the output rows (:func:`_swap_root_rows`), logged once."""
     version = meta.get("layout_version", LAYOUT_VERSION)
     if version == LAYOUT_VERSION:

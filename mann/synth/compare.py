@@ -35,7 +35,8 @@ SPEED_BANDS = ((0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.1), (1.1, 1.5), (1.5,
 RUN_SECONDS = 6.0
 SPEEDS_PER_GAIT = 5
 COLUMNS = ("speed", "freq", "duty", "hips_ptp", "spine_ptp", "head_ptp")
-# Rest poses in the real data (SPEC 2): hips below this; sitting when the head is above.
+# Rest poses in the real data (docs/reference.md, section 2): hips below this; sitting
+# when the head is above.
 DOWN_HIPS, SIT_HEAD = 0.25, 0.34
 
 

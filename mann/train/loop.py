@@ -3,11 +3,11 @@
 ``python -m mann.train --data FILE.npz --out DIR [--epochs N] [--batch B]
 [--holdout CLIP ...] [--resume] [--seed S] [--max-minutes M]``
 
-Recipe (SPEC 3): MSE in normalised space (weighted by the data set's ``weight``);
-AdamW with warm restarts (periods 10, 20, 40, 80 epochs); learning rate 1e-4; dropout
-keep 0.7; batch 32; the learning rate and the weight decay both follow the cosine
-multiplier ``m = 0.5 (1 + cos(pi T))``, T the position in the period capped at 0.9;
-decoupled weight decay ``w <- w - m * wd_n * w`` per step with
+Recipe (docs/reference.md, section 3): MSE in normalised space (weighted by the data
+set's ``weight``); AdamW with warm restarts (periods 10, 20, 40, 80 epochs); learning
+rate 1e-4; dropout keep 0.7; batch 32; the learning rate and the weight decay both
+follow the cosine multiplier ``m = 0.5 (1 + cos(pi T))``, T the position in the period
+capped at 0.9; decoupled weight decay ``w <- w - m * wd_n * w`` per step with
 ``wd_n = 2.5e-3 / sqrt(batches per epoch * 10)`` (torch's AdamW multiplies its
 weight_decay by the learning rate, so it is given ``wd_n / lr``).
 

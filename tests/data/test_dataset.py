@@ -88,7 +88,10 @@ def test_cli_writes_npz_and_txt(small_clips_dir, tmp_path, capsys):
         n = d["X"].shape[0]
         xs = np.loadtxt(out.parent / "Input.txt", dtype=np.float32)
         np.testing.assert_allclose(xs, d["X"], rtol=1e-5, atol=1e-6)
-    assert np.loadtxt(out.parent / "Output.txt").shape == (n, 363)
+        # Output.txt is Y row for row, root motion included: x, turn, z at 360..362
+        ys = np.loadtxt(out.parent / "Output.txt", dtype=np.float32)
+        np.testing.assert_allclose(ys, d["Y"], rtol=1e-5, atol=1e-5)
+    assert ys.shape == (n, 363)
     assert len(list((tmp_path / "plots").glob("*.png"))) == 2
     assert not [p for p in out.parent.iterdir() if p.name.endswith(".tmp")]
     assert f"N={n}" in capsys.readouterr().out

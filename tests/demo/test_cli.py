@@ -16,6 +16,7 @@ from cli_support import one_error
 from demo_support import default_model
 
 from demo import cli, window
+from demo.errors import DemoError
 from demo.options import parse_options
 
 
@@ -97,7 +98,7 @@ def test_missing_default_model_message(capsys, monkeypatch):
     import mann
     from mann.core.errors import InputNotFoundError
 
-    def missing(weights, device=None):
+    def missing(weights, device=None, convention="project"):
         raise InputNotFoundError("assets/dog_default.npz: the default model is missing")
 
     monkeypatch.setattr(mann, "load_model", missing, raising=False)
@@ -215,3 +216,24 @@ def test_a_headless_run_without_a_display_prints_nothing_but_its_result(tmp_path
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stderr == ""  # no "error: XDG_RUNTIME_DIR is invalid", no banner
     assert run.stdout == f"wrote {out}\n" and out.stat().st_size > 0
+
+
+def test_convention_option_reaches_load_model(capsys, monkeypatch):
+    from demo import model as model_io
+    from demo.options import CONVENTIONS
+    from mann.nn.convention import CONVENTIONS as LIBRARY_CONVENTIONS
+
+    assert CONVENTIONS == LIBRARY_CONVENTIONS
+    assert parse_options([]).convention == "project"
+    seen = []
+
+    def load(weights, device, convention="project"):
+        seen.append(convention)
+        raise DemoError("stop here")
+
+    monkeypatch.setattr(model_io, "load", load)
+    code, err = _main(["--convention", "unity", "--headless", "--frames", "1"], capsys)
+    assert code == 2 and seen == ["unity"] and "stop here" in err
+    with pytest.raises(SystemExit) as e:
+        parse_options(["--convention", "blender"])
+    assert e.value.code == 2

@@ -1,5 +1,5 @@
-"""Gamepad hot-plug end to end with SDL's virtual joystick (SPEC section 8): a real
-JOYDEVICEADDED, axis and button state, JOYDEVICEREMOVED, through pygame's queue."""
+"""Gamepad hot-plug end to end with SDL's virtual joystick (docs/reference.md, section 9):
+a real JOYDEVICEADDED, axis and button state, JOYDEVICEREMOVED, through pygame's queue."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Clips in the shared data's ``.npz`` format (SPEC 2): ``positions``, ``quaternions``,
-``bone_names``, ``parent_indices``, ``framerate``, ``name``. Read without pickle."""
+"""Clips in the shared data's ``.npz`` format (docs/reference.md, section 2):
+``positions``, ``quaternions``, ``bone_names``, ``parent_indices``, ``framerate``,
+``name``. Read without pickle."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ _NPZ_FIELDS = ("positions", "quaternions", "bone_names", "parent_indices", "fram
 
 
 def read_npz(path: Path) -> Clip:
-    """Read a clip in the shared data's ``.npz`` format (see SPEC 2), not yet validated."""
+    """Read a clip in the shared data's ``.npz`` format (docs/reference.md, section 2),
+    not yet validated."""
     needed = _NPZ_FIELDS
     # allow_pickle stays False: the files also hold an object array (parent_names),
     # which is never read.
