@@ -38,8 +38,14 @@ def quiet_headless_environment(options: Options) -> None:
         import tempfile
 
         private = tempfile.mkdtemp(prefix="mann-dog-runtime-")
-        atexit.register(shutil.rmtree, private, True)
         os.environ["XDG_RUNTIME_DIR"] = private
+
+        def remove() -> None:  # after SDL has shut down: it reads the folder on quit
+            if "pygame" in sys.modules:
+                sys.modules["pygame"].quit()
+            shutil.rmtree(private, ignore_errors=True)
+
+        atexit.register(remove)
 
 
 def prepare(options: Options):
