@@ -176,9 +176,21 @@ def footfall_panel(contacts: np.ndarray) -> _Content:
     return c
 
 
-def legend_panel(lines: tuple[str, ...], title: str) -> _Content:
-    """The controls legend, as wide as its longest line."""
-    width = max([text_width(f"controls: {title}")] + [text_width(t) for t in lines])
+def font_px(size: int, scale: float) -> int:
+    """The font height that text of ``size`` at scale 1 gets at ``scale``."""
+    return max(int(round(size * scale)), 8)
+
+
+def _scaled_width(text: str, size: int, scale: float) -> float:
+    """Width at scale 1 that ``text`` needs when drawn at ``scale`` (small fonts are
+    relatively wider)."""
+    return text_width(text, font_px(size, scale)) / scale
+
+
+def legend_panel(lines: tuple[str, ...], title: str, scale: float = 1.0) -> _Content:
+    """The controls legend, as wide as its longest line drawn at ``scale``."""
+    texts = [f"controls: {title}", *lines]
+    width = max(_scaled_width(t, FONT_PX, scale) for t in texts)
     c = _Content(width + 16, 28 + LINE_H * len(lines))
     c.rects.append(rect(0, 0, c.w, c.h, PANEL_COLOUR))
     c.texts.append(TextItem(8, 4, f"controls: {title}", DIM_TEXT))
@@ -187,8 +199,8 @@ def legend_panel(lines: tuple[str, ...], title: str) -> _Content:
     return c
 
 
-def status_panel(status: str) -> _Content:
-    c = _Content(max(220, text_width(status, BIG_FONT_PX) + 20), 36)
+def status_panel(status: str, scale: float = 1.0) -> _Content:
+    c = _Content(max(220, _scaled_width(status, BIG_FONT_PX, scale) + 20), 36)
     c.rects.append(rect(0, 0, c.w, c.h, PANEL_COLOUR))
     c.texts.append(TextItem(10, 4, status, STATUS_TEXT, BIG_FONT_PX))
     return c
@@ -209,15 +221,15 @@ def _candidates(name: str, w: float, h: float, size: tuple[int, int], m: float, 
     }[name]
 
 
-def _contents(data: HudData) -> list[tuple[str, _Content]]:
+def _contents(data: HudData, scale: float) -> list[tuple[str, _Content]]:
     """The panels ``data`` asks for, in placing order (highest priority first)."""
     out = [("info", info_panel(data))]
     if len(data.contacts):
         out.append(("footfalls", footfall_panel(data.contacts)))
     if data.legend:
-        out.append(("legend", legend_panel(data.legend, data.legend_title)))
+        out.append(("legend", legend_panel(data.legend, data.legend_title, scale)))
     if data.status:
-        out.append(("status", status_panel(data.status)))
+        out.append(("status", status_panel(data.status, scale)))
     return out
 
 
@@ -227,7 +239,7 @@ def place_panels(data: HudData, width: int, height: int) -> list[tuple[Panel, _C
     m = MARGIN * s
     placed: list[tuple[Panel, _Content]] = []
     blocked = [dog_box(width, height)]
-    for name, content in _contents(data):
+    for name, content in _contents(data, s):
         w, h = content.w * s, content.h * s
         for x, y in _candidates(name, w, h, (width, height), m, placed):
             panel = Panel(name, x, y, w, h)
@@ -253,6 +265,6 @@ def hud_layout(data: HudData, width: int, height: int) -> tuple[np.ndarray, list
         for r in c.rects:
             rects.append([panel.x + s * r[0], panel.y + s * r[1], s * r[2], s * r[3], *r[4:]])
         for t in c.texts:
-            x, y, size = panel.x + s * t.x, panel.y + s * t.y, max(int(round(s * t.size)), 8)
+            x, y, size = panel.x + s * t.x, panel.y + s * t.y, font_px(t.size, s)
             texts.append(TextItem(x, y, t.text, t.colour, size))
     return np.array(rects, np.float32).reshape(-1, 12), texts
