@@ -12,8 +12,9 @@ import numpy as np
 
 from demo.sim import Backend
 from mann import quat
+from mann.clips import canonical_frames
 from mann.paths import DEFAULT_MODEL, dog_poses_dir
-from mann.skeleton import LEGS, NUM_JOINTS
+from mann.skeleton import LEGS
 
 GAITS = ("walk", "pace", "trot", "canter")
 ACTIONS = ("none", "jump", "sit", "stand", "lie")
@@ -132,9 +133,9 @@ class FakeController:
         g = np.exp(np.sin(self.phase[:, None] + np.arange(8)[None]) * 2)
         prev = getattr(self, "state", None)
         velocities = np.zeros_like(world) if prev is None else (world - prev.positions) * 60.0
+        fwd, up = canonical_frames(world)  # the joint frames the network predicts
         return ControllerState(
-            positions=world, forward=np.repeat(facing[:, None], NUM_JOINTS, 1),
-            up=np.tile([0.0, 1.0, 0.0], (n, NUM_JOINTS, 1)), velocities=velocities,
+            positions=world, forward=fwd, up=up, velocities=velocities,
             root_pos=self.root.copy(), root_yaw=self.yaw.copy(), traj_pos=traj,
             traj_dir=np.repeat(facing[:, None], 111, 1),
             traj_style=np.repeat(styles[:, None], 111, 1),
