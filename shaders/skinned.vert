@@ -1,7 +1,8 @@
 #version 330 core
 // Linear-blend skinning, instanced over characters. Each character's palette of
-// skinning matrices is one row of u_joints (RGBA32F): matrix p is the 4 texels
-// 4p .. 4p+3, its columns. demo/body/posing.py:skin is the numpy twin of this.
+// skinning matrices is one row of u_joints (RGBA32F): affine matrix p is the 3 texels
+// 3p .. 3p+2, its first three rows (the fourth is 0 0 0 1). demo/body/posing.py:skin
+// is the numpy twin of this.
 layout(location = 0) in vec3 a_position;
 layout(location = 1) in vec3 a_normal;
 layout(location = 2) in vec4 a_tangent;  // xyz, handedness w (0: the mesh has none)
@@ -21,16 +22,22 @@ out vec4 v_tangent;
 out vec2 v_uv;
 out vec4 v_colour;
 
-mat4 palette(float index, int row) {
-    int c = 4 * int(index + 0.5);
-    return mat4(texelFetch(u_joints, ivec2(c, row), 0), texelFetch(u_joints, ivec2(c + 1, row), 0),
-                texelFetch(u_joints, ivec2(c + 2, row), 0), texelFetch(u_joints, ivec2(c + 3, row), 0));
+// Adds weight w times the rows of palette matrix ``index`` to r0, r1, r2.
+void blend(float index, float w, int row, inout vec4 r0, inout vec4 r1, inout vec4 r2) {
+    int c = 3 * int(index + 0.5);
+    r0 += w * texelFetch(u_joints, ivec2(c, row), 0);
+    r1 += w * texelFetch(u_joints, ivec2(c + 1, row), 0);
+    r2 += w * texelFetch(u_joints, ivec2(c + 2, row), 0);
 }
 
 void main() {
     int row = int(i_row + 0.5);
-    mat4 m = a_weights.x * palette(a_joints.x, row) + a_weights.y * palette(a_joints.y, row)
-           + a_weights.z * palette(a_joints.z, row) + a_weights.w * palette(a_joints.w, row);
+    vec4 r0 = vec4(0.0), r1 = vec4(0.0), r2 = vec4(0.0);
+    blend(a_joints.x, a_weights.x, row, r0, r1, r2);
+    blend(a_joints.y, a_weights.y, row, r0, r1, r2);
+    blend(a_joints.z, a_weights.z, row, r0, r1, r2);
+    blend(a_joints.w, a_weights.w, row, r0, r1, r2);
+    mat4 m = transpose(mat4(r0, r1, r2, vec4(0.0, 0.0, 0.0, 1.0)));
     vec4 world = u_shadow * (m * vec4(a_position, 1.0));
     v_world = world.xyz / world.w;
     // Normals take the cofactor matrix det(l) inverse(l)^T: right for the bone-axis

@@ -13,6 +13,8 @@ Built rather than shipped: it needs no asset file, and it always fits the rest p
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from demo.body import coat
@@ -21,9 +23,11 @@ from demo.body.posing import Rig, canonical_bind
 from demo.body.rig import JOINT_INDEX, NUM_JOINTS
 from demo.body.sdf import Primitive, Shape, surface_net
 
-GRID_NEAR, GRID_FAR = 0.011, 0.024  # m: surface-net cell sizes of the two levels of detail
+GRID_NEAR, GRID_FAR = 0.013, 0.034  # m: surface-net cells of the two levels of detail
+THIN_CELLS = 0.75  # parts are at least this many cells thick in radius (else they break up)
 TAIL_EXTRA = 0.7  # the tail reaches this many last-segment lengths past Tail1Site
 WEIGHT_SOFTNESS = 0.012  # m: how far from a part's surface its skin weight fades (1/e)
+WEIGHT_FLOOR = 0.02  # weights below this share of a vertex's strongest one drop out
 _J = JOINT_INDEX
 
 
@@ -112,8 +116,15 @@ def _legs(p: np.ndarray, side: str) -> list[Primitive]:
     ]
 
 
-def body_shape(p: np.ndarray) -> Shape:
-    """The dog's continuous skin as a smooth union (rest pose p (27, 3), root frame)."""
+def _thicken(prim: Primitive, r: float) -> Primitive:
+    if prim.b is None:
+        return replace(prim, radii=np.maximum(prim.radii, r))
+    return replace(prim, ra=max(prim.ra, r), rb=max(prim.rb, r))
+
+
+def body_shape(p: np.ndarray, min_radius: float = 0.0) -> Shape:
+    """The dog's continuous skin as a smooth union (rest pose p (27, 3), root frame);
+    parts thinner than ``min_radius`` (m) are thickened to it (coarse grids lose them)."""
     j = _J
     # The data's tail ends at Tail1Site, short of a real dog's: carry on past it.
     tip = p[j["Tail1Site"]] + TAIL_EXTRA * (p[j["Tail1Site"]] - p[j["Tail1"]])
@@ -121,12 +132,14 @@ def body_shape(p: np.ndarray) -> Shape:
         _cone(p[j["Tail"]], p[j["Tail1"]], 0.022, 0.026, 0.03, j["Tail"]),
         _cone(p[j["Tail1"]], tip, 0.026, 0.01, 0.02, j["Tail1"]),
     ]
-    return Shape(tuple(_torso(p) + _head(p) + _legs(p, "Left") + _legs(p, "Right") + tail))
+    prims = _torso(p) + _head(p) + _legs(p, "Left") + _legs(p, "Right") + tail
+    return Shape(tuple(_thicken(q, min_radius) for q in prims))
 
 
 def skin_weights(shape: Shape, verts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(joints (V, 4), weights (V, 4)): the four joints whose parts lie nearest each
-    vertex, weighted by exp(-(distance beyond the nearest part) / WEIGHT_SOFTNESS)."""
+    """(joints (V, 4), weights (V, 4) summing to 1): the four joints whose parts lie
+    nearest each vertex, weighted by exp(-(distance beyond the nearest part) /
+    WEIGHT_SOFTNESS), less WEIGHT_FLOOR of the strongest."""
     d = shape.parts(verts)  # (V, K)
     w = np.exp(-(d - d.min(1, keepdims=True)) / WEIGHT_SOFTNESS)
     owners = np.array([prim.owner for prim in shape.primitives])
@@ -135,12 +148,15 @@ def skin_weights(shape: Shape, verts: np.ndarray) -> tuple[np.ndarray, np.ndarra
         per_joint[:, o] += w[:, k]
     top = np.argsort(-per_joint, axis=1)[:, :4]
     tw = np.take_along_axis(per_joint, top, 1)
-    tw = np.where(tw > 1e-3 * tw[:, :1], tw, 0.0)
+    # Subtracting a small share of the strongest weight (rather than cutting) keeps the
+    # weights continuous, and leaves parts farther than ~5 cm (a left paw for the
+    # right one) no influence at all.
+    tw = np.maximum(tw - WEIGHT_FLOOR * tw[:, :1], 0.0)
     return top, tw / tw.sum(1, keepdims=True)
 
 
 def _skin_mesh(p: np.ndarray, h: float, name: str) -> SkinnedMesh:
-    shape = body_shape(p)
+    shape = body_shape(p, THIN_CELLS * h)
     verts, idx = surface_net(shape, h)
     joints, weights = skin_weights(shape, verts)
     g = shape.gradient(verts)

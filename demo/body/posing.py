@@ -132,11 +132,12 @@ def estimate_missing(
 ) -> tuple[np.ndarray, list[int]]:
     """Fill the joints a mesh lacks (``known`` (27,) False) in its bind skeleton (27, 3).
 
-    A missing joint takes the rest pose's bone from its parent, turned by the minimal
-    rotation that takes the rest pose's parent bone onto the mesh's (so Dog.glb's
-    HeadSite continues its own head the way the rest pose's does); without a usable
-    parent bone it takes the rest pose best fitted to the known joints. Returns the
-    filled positions and the indices filled, in order.
+    The rest pose is first turned onto the known joints (least squares, R). A missing
+    joint then takes the rest pose's bone from its parent, turned by R and then by the
+    minimal rotation that takes the turned rest bone of its parent onto the mesh's (so
+    Dog.glb's HeadSite continues its own head the way the rest pose's does). A pose
+    that is the rest pose moved rigidly is filled exactly. Returns the filled
+    positions and the indices filled, in order.
     """
     out = np.array(bind, np.float64)
     have = np.array(known, bool)
@@ -146,15 +147,16 @@ def estimate_missing(
         if have[j]:
             continue
         q = PARENTS[j]
-        r = PARENTS[q] if q >= 0 else -1
-        bone_m = out[q] - out[r] if r >= 0 and have[q] and have[r] else None
-        bone_r = rest[q] - rest[r] if r >= 0 else None
-        if bone_m is not None and np.linalg.norm(bone_m) > 1e-6 and np.linalg.norm(bone_r) > 1e-6:
-            out[j] = out[q] + _swing(bone_r, bone_m) @ (rest[j] - rest[q])
-        elif q >= 0 and have[q]:
-            out[j] = out[q] + rot @ (rest[j] - rest[q])
-        else:
+        if q < 0:
             out[j] = rot @ rest[j] + shift
+        else:
+            r = PARENTS[q]
+            turn = rot
+            if r >= 0:
+                bone_r, bone_m = rot @ (rest[q] - rest[r]), out[q] - out[r]
+                if min(np.linalg.norm(bone_r), np.linalg.norm(bone_m)) > 1e-6:
+                    turn = _swing(bone_r, bone_m) @ rot
+            out[j] = out[q] + turn @ (rest[j] - rest[q])
         have[j] = True
         filled.append(j)
     return out, filled

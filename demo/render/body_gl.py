@@ -2,9 +2,9 @@
 texture and the draw calls. Needs a current OpenGL 3.3 core context.
 
 Every character's skinning matrices go into one RGBA32F texture (a row per character,
-4 texels per matrix), so each mesh is one instanced draw call for the whole herd; an
-instance's attribute names its row. Far characters may use the model's coarser
-meshes (a second draw call per mesh).
+3 texels per affine matrix: its top three rows), so each mesh is one instanced draw
+call for the whole herd; an instance's attribute names its row. Far characters may
+use the model's coarser meshes (a second draw call per mesh).
 """
 
 from __future__ import annotations
@@ -104,8 +104,8 @@ class GpuMesh:
 
 
 class JointTexture:
-    """The herd's skinning matrices: RGBA32F, row n = character n, texel 4p + c =
-    column c of palette matrix p."""
+    """The herd's skinning matrices: RGBA32F, row n = character n, texel 3p + r =
+    row r of palette matrix p (the matrices are affine: their last row is 0 0 0 1)."""
 
     def __init__(self):
         self.handle = GL.glGenTextures(1)
@@ -118,18 +118,18 @@ class JointTexture:
             GL.glTexParameteri(GL.GL_TEXTURE_2D, p, v)
 
     def upload(self, matrices: np.ndarray) -> None:
-        """matrices (N, P, 4, 4) float32 (numpy math layout)."""
+        """matrices (N, P, 4, 4) float32 (numpy math layout), affine."""
         n, p = matrices.shape[:2]
-        texels = np.ascontiguousarray(matrices.transpose(0, 1, 3, 2), np.float32)
+        texels = np.ascontiguousarray(matrices[:, :, :3, :], np.float32)
         GL.glBindTexture(GL.GL_TEXTURE_2D, self.handle)
         GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 4)
-        if (4 * p, n) != self.size:
+        if (3 * p, n) != self.size:
             GL.glTexImage2D(
-                GL.GL_TEXTURE_2D, 0, GL.GL_RGBA32F, 4 * p, n, 0, GL.GL_RGBA, GL.GL_FLOAT, texels
+                GL.GL_TEXTURE_2D, 0, GL.GL_RGBA32F, 3 * p, n, 0, GL.GL_RGBA, GL.GL_FLOAT, texels
             )
-            self.size = (4 * p, n)
+            self.size = (3 * p, n)
         else:
-            GL.glTexSubImage2D(GL.GL_TEXTURE_2D, 0, 0, 0, 4 * p, n, GL.GL_RGBA, GL.GL_FLOAT, texels)
+            GL.glTexSubImage2D(GL.GL_TEXTURE_2D, 0, 0, 0, 3 * p, n, GL.GL_RGBA, GL.GL_FLOAT, texels)
 
     def bind(self) -> None:
         GL.glActiveTexture(GL.GL_TEXTURE0 + JOINT_UNIT)
@@ -204,8 +204,13 @@ class BodyRenderer:
         p.set("u_view_proj", view_proj)
         p.set("u_shadow", shadow)
         p.set("u_colour", colour)
+        # A closed mesh flattened onto the ground covers its shadow once with each
+        # winding: drawing one of them (seen from above the ground) is enough.
+        GL.glEnable(GL.GL_CULL_FACE)
+        GL.glCullFace(GL.GL_BACK)
         for mesh, count in self._levels(False):
             mesh.draw(count)
+        GL.glDisable(GL.GL_CULL_FACE)
 
     def draw_opaque(self, view_proj: np.ndarray, lighting: dict) -> None:
         """Opaque meshes (nothing when the body is see-through)."""
