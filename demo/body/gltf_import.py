@@ -20,7 +20,7 @@ import numpy as np
 from demo.body import gltf_read as gr
 from demo.body.mesh_data import BodyModel, SkinnedMesh, smooth_normals
 from demo.body.posing import Rig, canonical_bind, estimate_missing
-from demo.body.rig import CHILD, JOINT_INDEX, JOINT_NAMES, NUM_JOINTS
+from demo.body.rig import CHILD, JOINT_INDEX, JOINT_NAMES, NUM_JOINTS, PARENTS
 from demo.errors import DemoError
 
 
@@ -31,12 +31,11 @@ def load_gltf(path: str | Path, rest: np.ndarray) -> BodyModel:
     doc = gr.open_document(path)
     world = gr.global_transforms(doc.gltf, path)
     names = {i: _our_name(n.name) for i, n in enumerate(doc.gltf.nodes)}
-    skinned = [i for i, n in enumerate(doc.gltf.nodes) if n.mesh is not None and n.skin is not None]
+    nodes = doc.gltf.nodes
+    skinned = [i for i, n in enumerate(nodes) if n.mesh is not None and n.skin is not None]
     if not skinned:
         raise DemoError(f"{path}: no skinned mesh (no node has both a mesh and a skin)")
-    skin_joints = sorted(
-        {j for i in skinned for j in doc.gltf.skins[doc.gltf.nodes[i].skin].joints}
-    )
+    skin_joints = sorted({j for i in skinned for j in doc.gltf.skins[nodes[i].skin].joints})
     known = {names[j]: j for j in skin_joints if names[j] is not None}
     if not known:
         raise DemoError(
@@ -45,15 +44,37 @@ def load_gltf(path: str | Path, rest: np.ndarray) -> BodyModel:
         )
     raw = {j: world[node][:3, 3] for j, node in known.items()}
     place, mirrored = _placement(raw)
+    drivers, bind_mats, meshes = _palette_meshes(doc, skinned, world, names, place, mirrored)
     bind = np.zeros((NUM_JOINTS, 3))
     have = np.zeros(NUM_JOINTS, bool)
     for j, p in raw.items():
         bind[j], have[j] = (place @ np.append(p, 1.0))[:3], True
     bind, filled = estimate_missing(bind, have, np.asarray(rest, np.float64))
+    _site_on_tip(bind, filled, meshes, np.array(drivers), np.array(bind_mats))
     bind_inverse, bind_lengths = canonical_bind(bind)
     # An estimated joint's bone has no length of the mesh's own: do not stretch it.
     bind_lengths[[j for j in range(NUM_JOINTS) if CHILD[j] in filled]] = 0.0
+    rig = Rig(
+        driver=np.array(drivers, np.int64),
+        palette_bind=np.array(bind_mats, np.float64),
+        bind_inverse=bind_inverse,
+        bind_lengths=bind_lengths,
+        mirrored=mirrored,
+    )
+    extra = sorted({nodes[j].name for j in skin_joints if names[j] is None})
+    summary = (
+        f"{path.name}: {len(meshes)} mesh(es), {sum(m.vertex_count for m in meshes)} vertices, "
+        f"{len(known)} of 27 joints matched"
+        + (f", estimated {', '.join(JOINT_NAMES[j] for j in filled)}" if filled else "")
+        + (f", {len(extra)} other joints follow their ancestors" if extra else "")
+        + (", mirrored rig" if mirrored else "")
+    )
+    return BodyModel(path.stem, tuple(meshes), rig, None, summary)
 
+
+def _palette_meshes(doc, skinned, world, names, place, mirrored):
+    """(drivers, bind matrices, meshes): one palette entry per distinct (joint node,
+    inverse bind matrix) over all skins, and the meshes, opaque ones first."""
     palette: dict[tuple[int, bytes], int] = {}
     bind_mats, drivers, meshes = [], [], []
     parents = gr.node_parents(doc.gltf)
@@ -70,24 +91,39 @@ def load_gltf(path: str | Path, rest: np.ndarray) -> BodyModel:
             index[k] = palette[key]
         meshes += _node_meshes(doc, node, index, mirrored)
     if not meshes:
-        raise DemoError(f"{path}: its skinned meshes hold no triangles")
+        raise DemoError(f"{doc.path}: its skinned meshes hold no triangles")
     meshes.sort(key=lambda m: m.material.alpha_mode == "BLEND")  # opaque first, stable
-    rig = Rig(
-        driver=np.array(drivers, np.int64),
-        palette_bind=np.array(bind_mats, np.float64),
-        bind_inverse=bind_inverse,
-        bind_lengths=bind_lengths,
-        mirrored=mirrored,
-    )
-    extra = sorted({doc.gltf.nodes[j].name for j in skin_joints if names[j] is None})
-    summary = (
-        f"{path.name}: {len(meshes)} mesh(es), {sum(m.vertex_count for m in meshes)} vertices, "
-        f"{len(known)} of 27 joints matched"
-        + (f", estimated {', '.join(JOINT_NAMES[j] for j in filled)}" if filled else "")
-        + (f", {len(extra)} other joints follow their ancestors" if extra else "")
-        + (", mirrored rig" if mirrored else "")
-    )
-    return BodyModel(path.stem, tuple(meshes), rig, None, summary)
+    return drivers, bind_mats, meshes
+
+
+SITE_CONE_DEG = 30.0  # an estimated end site moves to its part's tip within this angle
+
+
+def _site_on_tip(bind, filled, meshes, drivers, bind_mats) -> None:
+    """Move each estimated end site (HeadSite, ...) onto the tip of its parent's part:
+    the farthest default-pose vertex, mostly skinned to the parent, within SITE_CONE_DEG
+    of the estimate. In the data an end site is such a tip (Wolf.glb's HeadSite lies
+    1 degree from its nose tip, seen from the Head); the estimate alone can be 15 off."""
+    for j in filled:
+        q = PARENTS[j]
+        if CHILD[j] >= 0 or q < 0 or not JOINT_NAMES[j].endswith("Site"):
+            continue
+        est = bind[j] - bind[q]
+        tips = []
+        for m in meshes:
+            share = (m.weights * (drivers[m.joints] == q)).sum(1)
+            keep = share > 0.9
+            if keep.any():
+                mats = np.einsum("vk,vkij->vij", m.weights[keep], bind_mats[m.joints[keep]])
+                pts = np.einsum("vij,vj->vi", mats, np.c_[m.positions[keep], np.ones(keep.sum())])
+                tips.append(pts[:, :3] - bind[q])
+        if not tips or np.linalg.norm(est) < 1e-6:
+            continue
+        v = np.concatenate(tips)
+        along = v @ (est / np.linalg.norm(est))
+        cone = along > np.cos(np.radians(SITE_CONE_DEG)) * np.linalg.norm(v, axis=1)
+        if cone.any():
+            bind[j] = bind[q] + v[np.flatnonzero(cone)[np.argmax(along[cone])]]
 
 
 def _our_name(name: str | None) -> int | None:
