@@ -102,6 +102,12 @@ def test_a_small_generated_file_loads_and_poses(tmp_path, rest):
         # The tube runs from the Hips forwards whatever the rig's handedness.
         assert shape[:, 2].max() - shape[:, 2].min() == pytest.approx(0.54, abs=1e-4)
         m, tip = body.meshes[0], shape[:, 2].argmax()
+        # Triangles still face outwards (a mirrored rig's winding is turned over).
+        t = shape[m.indices.reshape(-1, 3)]
+        normal = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
+        out = t.mean(1) - [0.0, 0.46, 0.0] * np.array([1.0, 1.0, 0.0])
+        out[:, 2] = 0.0
+        assert (np.einsum("ij,ij->i", normal, out) > 0).all()
         strongest = m.joints[tip, np.argmax(m.weights[tip])]
         assert body.rig.driver[strongest] == rig.JOINT_INDEX["Head"]
 
