@@ -23,7 +23,7 @@ from demo.body.posing import Rig, canonical_bind
 from demo.body.rig import JOINT_INDEX, NUM_JOINTS
 from demo.body.sdf import Primitive, Shape, surface_net
 
-GRID_NEAR, GRID_FAR = 0.013, 0.034  # m: surface-net cells of the two levels of detail
+GRID_NEAR, GRID_FAR = 0.013, 0.045  # m: surface-net cells of the two levels of detail
 THIN_CELLS = 0.75  # parts are at least this many cells thick in radius (else they break up)
 TAIL_EXTRA = 0.7  # the tail reaches this many last-segment lengths past Tail1Site
 WEIGHT_SOFTNESS = 0.012  # m: how far from a part's surface its skin weight fades (1/e)
