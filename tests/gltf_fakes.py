@@ -115,7 +115,7 @@ def write_glb(
                 name="fur",
                 pbrMetallicRoughness=gl.PbrMetallicRoughness(baseColorFactor=[0.6, 0.4, 0.2, 1.0]),
             )
-        ],  # fmt: skip
+        ],
         accessors=accessors,
         bufferViews=views,
         buffers=[gl.Buffer(byteLength=len(data))],

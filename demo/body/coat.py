@@ -149,8 +149,8 @@ def head_pieces(p: np.ndarray, shape, coarse: bool) -> list:
         width = _unit(out - axis * (out @ axis))  # the ear's broad face looks forwards
         thick = np.cross(axis, width)
         t = np.linspace(0.0, 1.0, 4 if coarse else 7)
-        centres = base + 0.08 * t[:, None] * axis + 0.012 * (t * t)[:, None] * width
-        ru = 0.028 * (1.0 - t) ** 0.85 + 1e-4
+        centres = base + 0.08 * t[:, None] * axis + 0.01 * (t * t)[:, None] * width
+        ru = 0.035 * (1.0 - t) ** 0.9 + 1e-4
         rv = 0.012 * (1.0 - t) + 1e-4
         parts.append(_tube(centres, width, thick, ru, rv, seg, DARK, HEAD))
         eye = _surface_point(shape, skull, 0.75 * hf + 0.5 * out + 0.35 * hu) - 0.004 * _unit(

@@ -65,7 +65,7 @@ def _torso(p: np.ndarray) -> list[Primitive]:
         _cone(hips - 0.01 * _UP, spine1, 0.066, 0.07, 0.05, 1, squash=(0.9, 1.0, 1.0)),
         _ellipsoid(
             spine1 + 0.5 * (neck - spine1) - 0.045 * _UP, (0.078, 0.112, 0.15), chest, _UP, 0.06, 2
-        ),  # fmt: skip
+        ),
         _cone(spine1, neck, 0.072, 0.068, 0.05, 2, squash=(0.92, 1.0, 1.0)),
         _ellipsoid(neck - 0.06 * _UP + 0.01 * chest, (0.058, 0.07, 0.06), chest, _UP, 0.05, 2),
         _cone(neck - 0.03 * chest, head + 0.01 * hf, 0.064, 0.056, 0.05, 3, (0.85, 1.0, 1.0)),
@@ -76,18 +76,11 @@ def _head(p: np.ndarray) -> list[Primitive]:
     """Skull, cheeks and a blunt muzzle (ears, eyes and nose: coat.head_pieces)."""
     hf, _hl, hu = coat.head_axes(p)
     head, snout = p[_J["Head"]], p[_J["HeadSite"]]
+    muzzle = (head + 0.06 * hf - 0.01 * hu, snout - 0.015 * hf - 0.012 * hu)
     return [
-        _ellipsoid(head + 0.025 * hf + 0.015 * hu, (0.058, 0.058, 0.07), hf, hu, 0.03, 4),
-        _ellipsoid(head + 0.05 * hf - 0.02 * hu, (0.05, 0.04, 0.055), hf, hu, 0.03, 4),
-        _cone(
-            head + 0.06 * hf - 0.01 * hu,
-            snout - 0.015 * hf - 0.012 * hu,
-            0.04,
-            0.027,
-            0.035,
-            4,
-            squash=(0.85, 0.8, 1.0),
-        ),  # fmt: skip
+        _ellipsoid(head + 0.025 * hf + 0.015 * hu, (0.063, 0.062, 0.074), hf, hu, 0.03, 4),
+        _ellipsoid(head + 0.05 * hf - 0.022 * hu, (0.054, 0.043, 0.058), hf, hu, 0.03, 4),
+        _cone(*muzzle, 0.042, 0.029, 0.035, 4, squash=(0.85, 0.8, 1.0)),
     ]
 
 
@@ -106,13 +99,13 @@ def _legs(p: np.ndarray, side: str) -> list[Primitive]:
         _cone(p[s("Hand")], hand, 0.02, 0.019, 0.015, s("Hand")),
         _ellipsoid(
             hand + 0.016 * _FWD + 0.004 * _UP, (0.024, 0.017, 0.032), _FWD, _UP, 0.012, s("Hand")
-        ),  # fmt: skip
-        _cone(p[s("UpLeg")], p[s("Leg")], 0.07, 0.04, 0.05, s("UpLeg"), (0.75, 1.0, 1.0)),
+        ),
+        _cone(p[s("UpLeg")], p[s("Leg")], 0.07, 0.034, 0.05, s("UpLeg"), (0.75, 1.0, 1.0)),
         _cone(p[s("Leg")], p[s("Foot")], 0.034, 0.022, 0.03, s("Leg")),
         _cone(p[s("Foot")], foot, 0.02, 0.019, 0.015, s("Foot")),
         _ellipsoid(
             foot + 0.016 * _FWD + 0.004 * _UP, (0.024, 0.017, 0.032), _FWD, _UP, 0.012, s("Foot")
-        ),  # fmt: skip
+        ),
     ]
 
 
