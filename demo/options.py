@@ -84,6 +84,7 @@ def _views(text: str | None, bench: bool, parser: argparse.ArgumentParser) -> tu
     if text is None:
         return ("mesh", "skeleton") if bench else ("mesh",)
     from demo.render.frame import VIEWS
+
     views = tuple(v.strip() for v in text.split(","))
     bad = [v for v in views if v not in VIEWS]
     if bad or not views or len(set(views)) != len(views):
