@@ -14,6 +14,8 @@ from demo.sim import Backend
 from mann.characters import DOG
 from mann.core import quat
 from mann.core.paths import DEFAULT_MODEL, dog_poses_dir
+from mann.features.frames import canonical_frames
+from mann.features.layout import JointBlock
 
 GAITS = ("walk", "pace", "trot", "canter")
 ACTIONS = ("none", "jump", "sit", "stand", "lie")
@@ -95,6 +97,7 @@ class FakeController:
         self.n = num_characters
         self.spacing = spacing
         self.pose = rest_pose()
+        self.rest = JointBlock(self.pose, *canonical_frames(self.pose), np.zeros_like(self.pose))
         self.reset()
 
     def reset(self, index=None) -> None:
@@ -132,9 +135,9 @@ class FakeController:
         g = np.exp(np.sin(self.phase[:, None] + np.arange(8)[None]) * 2)
         prev = getattr(self, "state", None)
         velocities = np.zeros_like(world) if prev is None else (world - prev.positions) * 60.0
+        fwd, up = canonical_frames(world)  # the joint frames the network predicts
         return ControllerState(
-            positions=world, forward=np.repeat(facing[:, None], DOG.num_joints, 1),
-            up=np.tile([0.0, 1.0, 0.0], (n, DOG.num_joints, 1)), velocities=velocities,
+            positions=world, forward=fwd, up=up, velocities=velocities,
             root_pos=self.root.copy(), root_yaw=self.yaw.copy(), traj_pos=traj,
             traj_dir=np.repeat(facing[:, None], 111, 1),
             traj_style=np.repeat(styles[:, None], 111, 1),

@@ -34,7 +34,8 @@ KEYBOARD_LEGEND = (
     "L-Shift canter   L-Ctrl trot   L-Alt walk   (pace)",
     "Space jump   V sit   R stand   F lie",
     "P pause  N step  M slow  J velocities  T trajectory",
-    "H HUD  Tab next dog  F11 fullscreen  Bksp reset  Esc quit",
+    "B body/skeleton  H HUD  Tab next dog  F11 fullscreen",
+    "Bksp reset  Esc quit",
     "mouse drag orbit   wheel zoom",
 )
 GAMEPAD_LEGEND = (

@@ -6,6 +6,7 @@ the driver's log when a stage fails to compile or the program fails to link.
 
 from __future__ import annotations
 
+import ctypes
 from importlib import resources
 from pathlib import Path
 
@@ -18,7 +19,13 @@ PROGRAMS: dict[str, tuple[str, str]] = {
     "shadow": ("lit.vert", "shadow.frag"),
     "ground": ("ground.vert", "ground.frag"),
     "overlay": ("overlay.vert", "overlay.frag"),
+    "skinned": ("skinned.vert", "skinned.frag"),
+    "skinned_shadow": ("skinned.vert", "shadow.frag"),
+    # Skinned world positions read back by transform feedback (tests).
+    "skinned_capture": ("skinned.vert", "shadow.frag"),
 }
+# Program name -> vertex outputs captured by transform feedback (interleaved).
+FEEDBACK: dict[str, tuple[str, ...]] = {"skinned_capture": ("v_world",)}
 
 
 def shaders_path() -> Path:
@@ -54,10 +61,17 @@ def compile_shader(path: Path) -> int:
     return shader
 
 
+def _feedback_varyings(handle: int, names: tuple[str, ...]) -> None:
+    """Declare transform-feedback outputs (must precede linking)."""
+    strings = (ctypes.c_char_p * len(names))(*(n.encode() for n in names))
+    pointer = ctypes.cast(strings, ctypes.POINTER(ctypes.POINTER(GL.GLchar)))
+    GL.glTransformFeedbackVaryings(handle, len(names), pointer, GL.GL_INTERLEAVED_ATTRIBS)
+
+
 class Program:
     """A linked program with cached uniform locations."""
 
-    def __init__(self, name: str, vert: Path, frag: Path):
+    def __init__(self, name: str, vert: Path, frag: Path, feedback: tuple[str, ...] = ()):
         self.name = name
         stages = [compile_shader(vert)]
         try:
@@ -68,6 +82,8 @@ class Program:
         self.handle = GL.glCreateProgram()
         for s in stages:
             GL.glAttachShader(self.handle, s)
+        if feedback:
+            _feedback_varyings(self.handle, feedback)
         GL.glLinkProgram(self.handle)
         for s in stages:
             GL.glDetachShader(self.handle, s)
@@ -120,4 +136,4 @@ def load_program(name: str, shaders_dir: Path | None = None) -> Program:
         raise ShaderError(f"unknown program {name!r} (known: {', '.join(PROGRAMS)})")
     d = Path(shaders_dir) if shaders_dir else shaders_path()
     vert, frag = PROGRAMS[name]
-    return Program(name, d / vert, d / frag)
+    return Program(name, d / vert, d / frag, FEEDBACK.get(name, ()))

@@ -19,9 +19,22 @@ def test_defaults_and_headless_options():
     assert b.headless and b.frames == 50
 
 
+def test_mesh_and_view_options():
+    o = parse_options([])
+    assert o.mesh is None and o.views == ("mesh",) and o.view == "mesh"
+    o = parse_options(["--mesh", "a.glb", "--view", "both"])
+    assert o.mesh == "a.glb" and o.views == ("both",)
+    assert parse_options(["--bench-frames", "5"]).views == ("mesh", "skeleton")
+    b = parse_options(["--bench-frames", "5", "--view", "skeleton,both"])
+    assert b.views == ("skeleton", "both")
+
+
 @pytest.mark.parametrize(
     "argv,needle",
     [
+        (["--view", "wire"], "--view takes"),
+        (["--view", "mesh,skeleton"], "one view unless --bench-frames"),
+        (["--bench-frames", "3", "--view", "mesh,mesh"], "--view takes"),
         (["--headless"], "--frames"),
         (["--record", "x.png"], "--headless"),
         (["--characters", "0"], "at least 1"),

@@ -75,3 +75,24 @@ def test_head_frame_points_up_whatever_the_rig(state):
         a, left, up = head_frame(pose)
         assert np.all(up[:, 1] > 0.3)
         assert np.allclose(np.sum(a * left, axis=1), 0, atol=1e-9)
+
+
+def test_views_choose_skeleton_parts(state):
+    from demo.render.frame import VIEWS, with_view
+
+    counts = {}
+    for view in VIEWS:
+        flags = with_view(SceneFlags(show_trajectory=False), view)
+        assert flags.view == view
+        f = build_frame(state, flags)
+        counts[view] = (len(f.capsules), len(f.spheres), len(f.dots))
+    contacts = int(state.contacts.sum())
+    assert counts["mesh"] == (0, 0, contacts)  # the body has its own ears and eyes
+    assert counts["skeleton"] == (3 * 28, 3 * 27, 3 * 2 + contacts)
+    assert counts["both"] == (3 * 26, 3 * 27, contacts)  # bones without the capsule ears
+    thin = build_frame(state, with_view(SceneFlags(show_trajectory=False), "both"))
+    full = build_frame(state, SceneFlags(show_trajectory=False))
+    radius = lambda f: np.linalg.norm(f.capsules.model[:78, :3, 0], axis=1)  # noqa: E731
+    assert np.all(radius(thin) <= 0.5 * radius(full) + 1e-6)  # slimmer bones
+    with pytest.raises(ValueError, match="unknown view"):
+        with_view(SceneFlags(), "wireframe")
