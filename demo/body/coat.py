@@ -17,6 +17,8 @@ TORSO = [_J[n] for n in ("Hips", "Spine", "Spine1", "Neck")]
 LEGS = [i for n, i in _J.items() if any(k in n for k in ("Arm", "Hand", "Leg", "Foot"))]
 TAIL = [_J["Tail"], _J["Tail1"], _J["Tail1Site"]]
 HEAD = _J["Head"]
+EAR_HEIGHT, EAR_HALF_WIDTH, EAR_TURN = 0.11, 0.042, 0.55  # m, m, tan(29 degrees)
+NOSE_RADIUS = 0.017
 
 
 def _unit(v) -> np.ndarray:
@@ -145,12 +147,14 @@ def head_pieces(p: np.ndarray, shape, coarse: bool) -> list:
     for side in (1.0, -1.0):
         out = side * hl
         base = _surface_point(shape, skull, 0.8 * hu + 0.5 * out - 0.15 * hf) - 0.014 * hu
-        axis = _unit(hu + 0.3 * out - 0.3 * hf)
-        width = _unit(out - axis * (out @ axis))  # the ear's broad face looks forwards
+        axis = _unit(hu + 0.3 * out - 0.25 * hf)
+        # The ear's broad face looks forwards and EAR_TURN outwards (tan of the angle).
+        face = out - EAR_TURN * hf
+        width = _unit(face - axis * (face @ axis))
         thick = np.cross(axis, width)
         t = np.linspace(0.0, 1.0, 4 if coarse else 7)
-        centres = base + 0.08 * t[:, None] * axis + 0.01 * (t * t)[:, None] * width
-        ru = 0.035 * (1.0 - t) ** 0.9 + 1e-4
+        centres = base + EAR_HEIGHT * t[:, None] * axis + 0.01 * (t * t)[:, None] * width
+        ru = EAR_HALF_WIDTH * (1.0 - t) ** 0.9 + 1e-4
         rv = 0.012 * (1.0 - t) + 1e-4
         parts.append(_tube(centres, width, thick, ru, rv, seg, DARK, HEAD))
         eye = _surface_point(shape, skull, 0.75 * hf + 0.5 * out + 0.35 * hu) - 0.004 * _unit(
@@ -159,5 +163,5 @@ def head_pieces(p: np.ndarray, shape, coarse: bool) -> list:
         parts.append(_sphere(eye, 0.0105, seg, BLACK, HEAD))
     muzzle = head + 0.1 * hf
     nose = _surface_point(shape, muzzle, hf + 0.1 * hu) - 0.006 * hf
-    parts.append(_sphere(nose, 0.015, seg, BLACK, HEAD))
+    parts.append(_sphere(nose, NOSE_RADIUS, seg, BLACK, HEAD))
     return parts

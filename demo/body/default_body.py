@@ -1,11 +1,13 @@
 """The project's own dog body, built at start-up from the skeleton's rest pose.
 
 One continuous skin (a smooth union of tapered capsules and ellipsoids laid along
-the rest pose's bones, :mod:`demo.body.sdf`) over rump, loin, chest, neck, skull and
-muzzle, legs with paws and the tail; ears, eyes and nose are small closed pieces on
-the head. Skin weights come from how close each vertex lies to each part's surface,
-so they fade smoothly across joints. The coat is painted per vertex: tan with a dark
-saddle, dark ears, lighter belly, legs and muzzle, a black nose.
+the bones, :mod:`demo.body.sdf`) over rump, loin, chest, neck, skull, muzzle and jaw,
+legs with paws and the tail; ears, eyes and nose are small closed pieces on the head.
+It is modelled in a stance made from the rest pose (:func:`bind_stance`: symmetric,
+the legs apart, the tail clear of the thighs). Skin weights come from how close each
+vertex lies to each part's surface, so they fade smoothly across joints. The coat is
+painted per vertex: tan with a dark saddle, dark ears, lighter belly, legs and muzzle,
+a black nose.
 
 Built rather than shipped: it needs no asset file, and it always fits the rest pose
 (bone lengths, posture) of the model being run. It takes about 0.2-0.4 s.
@@ -20,7 +22,7 @@ import numpy as np
 from demo.body import coat
 from demo.body.mesh_data import BodyModel, Material, SkinnedMesh
 from demo.body.posing import Rig, canonical_bind
-from demo.body.rig import JOINT_INDEX, NUM_JOINTS
+from demo.body.rig import JOINT_INDEX, NUM_JOINTS, symmetric
 from demo.body.sdf import Primitive, Shape, surface_net
 
 GRID_NEAR, GRID_FAR = 0.013, 0.045  # m: surface-net cells of the two levels of detail
@@ -28,7 +30,16 @@ THIN_CELLS = 0.75  # parts are at least this many cells thick in radius (else th
 TAIL_EXTRA = 0.7  # the tail reaches this many last-segment lengths past Tail1Site
 WEIGHT_SOFTNESS = 0.012  # m: how far from a part's surface its skin weight fades (1/e)
 WEIGHT_FLOOR = 0.02  # weights below this share of a vertex's strongest one drop out
+PAW_CLEARANCE = 0.06  # m: paws in the modelling stance stand at least this far off the midplane
+TAIL_DROP = np.radians(25.0)  # the tail's root bone in the modelling stance, below horizontal
 _J = JOINT_INDEX
+# The head's parts, placed in head lengths (along, up) from the Head joint (the skull's
+# back) or, for the muzzle's and jaw's front ends, from HeadSite (the nose tip):
+# (centre, radii (m) across, up, along) and (back, front, (radius back, front) m, squash).
+SKULL = ((0.16, 0.09), (0.062, 0.058, 0.075))
+CHEEKS = ((0.36, -0.12), (0.052, 0.045, 0.062))
+MUZZLE = ((0.42, -0.05), (-0.13, -0.06), (0.046, 0.027), (0.82, 0.9, 1.0))
+JAW = ((0.32, -0.2), (-0.22, -0.2), (0.034, 0.02), (0.8, 0.8, 1.0))
 
 
 def _unit(v):
@@ -61,26 +72,54 @@ def _torso(p: np.ndarray) -> list[Primitive]:
     back, chest = _unit(spine1 - hips), _unit(neck - spine1)
     hf = coat.head_axes(p)[0]
     return [
-        _ellipsoid(hips - 0.012 * _UP - 0.01 * back, (0.066, 0.07, 0.095), back, _UP, 0.0, 0),
-        _cone(hips - 0.01 * _UP, spine1, 0.066, 0.07, 0.05, 1, squash=(0.9, 1.0, 1.0)),
         _ellipsoid(
-            spine1 + 0.5 * (neck - spine1) - 0.045 * _UP, (0.078, 0.112, 0.15), chest, _UP, 0.06, 2
+            hips - 0.012 * _UP - 0.01 * back, (0.066, 0.07, 0.095), back, _UP, 0.0, j["Hips"]
         ),
-        _cone(spine1, neck, 0.072, 0.068, 0.05, 2, squash=(0.92, 1.0, 1.0)),
-        _ellipsoid(neck - 0.06 * _UP + 0.01 * chest, (0.058, 0.07, 0.06), chest, _UP, 0.05, 2),
-        _cone(neck - 0.03 * chest, head + 0.01 * hf, 0.064, 0.056, 0.05, 3, (0.85, 1.0, 1.0)),
+        _cone(hips - 0.01 * _UP, spine1, 0.066, 0.07, 0.05, j["Spine"], squash=(0.9, 1.0, 1.0)),
+        _ellipsoid(
+            spine1 + 0.5 * (neck - spine1) - 0.055 * _UP,
+            (0.078, 0.12, 0.15),
+            chest,
+            _UP,
+            0.06,
+            j["Spine1"],
+        ),  # fmt: skip
+        _cone(spine1, neck, 0.072, 0.068, 0.05, j["Spine1"], squash=(0.92, 1.0, 1.0)),
+        _ellipsoid(
+            neck - 0.07 * _UP + 0.01 * chest, (0.058, 0.075, 0.06), chest, _UP, 0.05, j["Spine1"]
+        ),
+        _cone(
+            neck - 0.03 * chest, head + 0.01 * hf, 0.064, 0.056, 0.05, j["Neck"], (0.85, 1.0, 1.0)
+        ),  # fmt: skip
     ]
 
 
 def _head(p: np.ndarray) -> list[Primitive]:
-    """Skull, cheeks and a blunt muzzle (ears, eyes and nose: coat.head_pieces)."""
+    """Skull, cheeks, a muzzle with its lower jaw (ears, eyes and nose:
+    coat.head_pieces). Lengths along the head scale with it (Head to HeadSite, the nose
+    tip); widths are a dog's."""
     hf, _hl, hu = coat.head_axes(p)
     head, snout = p[_J["Head"]], p[_J["HeadSite"]]
-    muzzle = (head + 0.06 * hf - 0.01 * hu, snout - 0.015 * hf - 0.012 * hu)
+    n = float(np.linalg.norm(snout - head))
+
+    def at(along: float, up: float) -> np.ndarray:  # a point in head lengths
+        return head + n * (along * hf + up * hu)
+
+    h = _J["Head"]
     return [
-        _ellipsoid(head + 0.025 * hf + 0.015 * hu, (0.063, 0.062, 0.074), hf, hu, 0.03, 4),
-        _ellipsoid(head + 0.05 * hf - 0.022 * hu, (0.054, 0.043, 0.058), hf, hu, 0.03, 4),
-        _cone(*muzzle, 0.042, 0.029, 0.035, 4, squash=(0.85, 0.8, 1.0)),
+        _ellipsoid(at(*SKULL[0]), SKULL[1], hf, hu, 0.03, h),
+        _ellipsoid(at(*CHEEKS[0]), CHEEKS[1], hf, hu, 0.03, h),
+        _cone(
+            at(*MUZZLE[0]),
+            snout + n * np.dot(MUZZLE[1], (hf, hu)),
+            *MUZZLE[2],
+            0.03,
+            h,
+            squash=MUZZLE[3],
+        ),  # fmt: skip
+        _cone(
+            at(*JAW[0]), snout + n * np.dot(JAW[1], (hf, hu)), *JAW[2], 0.03, h, squash=JAW[3]
+        ),  # fmt: skip
     ]
 
 
@@ -94,7 +133,7 @@ def _legs(p: np.ndarray, side: str) -> list[Primitive]:
     lateral = (0.75, 1.0, 1.0)
     return [
         _cone(p[s("Shoulder")], p[s("Arm")], 0.04, 0.04, 0.04, s("Shoulder"), lateral),
-        _cone(p[s("Arm")], p[s("ForeArm")], 0.042, 0.031, 0.035, s("Arm"), lateral),
+        _cone(p[s("Arm")], p[s("ForeArm")], 0.042, 0.031, 0.055, s("Arm"), lateral),
         _cone(p[s("ForeArm")], p[s("Hand")], 0.029, 0.021, 0.025, s("ForeArm")),
         _cone(p[s("Hand")], hand, 0.02, 0.019, 0.015, s("Hand")),
         _ellipsoid(
@@ -122,8 +161,8 @@ def body_shape(p: np.ndarray, min_radius: float = 0.0) -> Shape:
     # The data's tail ends at Tail1Site, short of a real dog's: carry on past it.
     tip = p[j["Tail1Site"]] + TAIL_EXTRA * (p[j["Tail1Site"]] - p[j["Tail1"]])
     tail = [
-        _cone(p[j["Tail"]], p[j["Tail1"]], 0.022, 0.026, 0.03, j["Tail"]),
-        _cone(p[j["Tail1"]], tip, 0.026, 0.01, 0.02, j["Tail1"]),
+        _cone(p[j["Tail"]], p[j["Tail1"]], 0.024, 0.03, 0.03, j["Tail"]),
+        _cone(p[j["Tail1"]], tip, 0.03, 0.013, 0.02, j["Tail1"]),
     ]
     prims = _torso(p) + _head(p) + _legs(p, "Left") + _legs(p, "Right") + tail
     return Shape(tuple(_thicken(q, min_radius) for q in prims))
@@ -182,10 +221,48 @@ def _join(name: str, parts) -> SkinnedMesh:
     )
 
 
+def _turn(p: np.ndarray, chain: list[int], pivot: int, axis, angle: float) -> None:
+    """Turn the joints ``chain`` of pose p (27, 3) in place about joint ``pivot`` by
+    ``angle`` radians about unit ``axis`` (right-handed)."""
+    k = np.asarray(axis, np.float64)
+    c, s = np.cos(angle), np.sin(angle)
+    r = c * np.eye(3) + s * np.cross(np.eye(3), k) + (1 - c) * np.outer(k, k)
+    p[chain] = (p[chain] - p[pivot]) @ r.T + p[pivot]
+
+
+def bind_stance(rest: np.ndarray) -> np.ndarray:
+    """The stance (27, 3) the body is modelled in: the rest pose made left-right
+    symmetric (:func:`demo.body.rig.symmetric`), each leg turned out about its top joint
+    until its paw stands PAW_CLEARANCE from the midplane, the tail raised about its root
+    to at most TAIL_DROP below the horizontal. Parts that touch in the modelling stance
+    share skin: the data's Idle dog stands with its hocks 7 cm apart and its tail
+    hanging between its thighs, and the skin between them would then follow both (and
+    tear into a web between the hind legs as soon as they part). Posing carries the
+    body from this stance into any pose, the rest pose included."""
+    p = symmetric(rest)
+    j = _J
+    for top, chain in (("Shoulder", ("Arm", "ForeArm", "Hand", "HandSite")),
+                       ("UpLeg", ("Leg", "Foot", "FootSite"))):  # fmt: skip
+        pivot, idx = j["Left" + top], [j["Left" + n] for n in chain]
+        d = p[idx[-1]] - p[pivot]  # pivot to paw, in the x-y plane
+        r = float(np.hypot(d[0], d[1]))
+        want = np.arcsin(min((PAW_CLEARANCE - p[pivot][0]) / r, 1.0))
+        now = np.arctan2(d[0], -d[1])  # outwards (+x) from straight down
+        if want > now:
+            _turn(p, idx, pivot, _FWD, want - now)
+            p[[j["Right" + n] for n in chain]] = p[idx] * [-1.0, 1.0, 1.0]
+    tail, chain = j["Tail"], [j["Tail1"], j["Tail1Site"]]
+    d = p[chain[0]] - p[tail]
+    drop = np.arctan2(-d[1], -d[2])  # below the horizontal, pointing backwards (-z)
+    if drop > TAIL_DROP:
+        _turn(p, chain, tail, [1.0, 0.0, 0.0], drop - TAIL_DROP)
+    return p
+
+
 def build_default_body(rest: np.ndarray) -> BodyModel:
     """The default dog body for rest pose ``rest`` (27, 3) (root frame, metres), with
-    a coarse copy for far characters. Its bind skeleton is the rest pose itself."""
-    p = np.asarray(rest, np.float64)
+    a coarse copy for far characters. Its bind skeleton is :func:`bind_stance`."""
+    p = bind_stance(rest)
     near = _skin_mesh(p, GRID_NEAR, "dog body")
     far = _skin_mesh(p, GRID_FAR, "dog body (far)")
     bind_inverse, lengths = canonical_bind(p)

@@ -2,8 +2,9 @@
 
 Joints are matched to the dog skeleton by name. A skin joint of another name (Wolf.glb's
 ribs, tip joints) follows its nearest ancestor that has one of our names; a joint of
-ours that the file lacks (Dog.glb's HeadSite) is estimated in the bind skeleton
-(:func:`demo.body.posing.estimate_missing`). Node transforms are applied as glTF
+ours that the file lacks (Dog.glb's HeadSite) is estimated in the bind skeleton from
+the symmetric rest pose (:func:`estimate_joints`), an end site then moved onto the tip
+of its part's vertices. Node transforms are applied as glTF
 defines them: joint matrices are global node transforms times inverse bind matrices,
 and a skinned mesh node's own transform is ignored. A file whose rig has its Left*
 joints on the dog's right is reflected into ours (and its triangles flipped).
@@ -20,7 +21,7 @@ import numpy as np
 from demo.body import gltf_read as gr
 from demo.body.mesh_data import BodyModel, SkinnedMesh, smooth_normals
 from demo.body.posing import Rig, canonical_bind, estimate_missing
-from demo.body.rig import CHILD, JOINT_INDEX, JOINT_NAMES, NUM_JOINTS, PARENTS
+from demo.body.rig import CHILD, JOINT_INDEX, JOINT_NAMES, NUM_JOINTS, PARENTS, symmetric
 from demo.errors import DemoError
 
 
@@ -49,7 +50,7 @@ def load_gltf(path: str | Path, rest: np.ndarray) -> BodyModel:
     have = np.zeros(NUM_JOINTS, bool)
     for j, p in raw.items():
         bind[j], have[j] = (place @ np.append(p, 1.0))[:3], True
-    bind, filled = estimate_missing(bind, have, np.asarray(rest, np.float64))
+    bind, filled = estimate_joints(bind, have, rest)
     _site_on_tip(bind, filled, meshes, np.array(drivers), np.array(bind_mats))
     bind_inverse, bind_lengths = canonical_bind(bind)
     # An estimated joint's bone has no length of the mesh's own: do not stretch it.
@@ -94,6 +95,13 @@ def _palette_meshes(doc, skinned, world, names, place, mirrored):
         raise DemoError(f"{doc.path}: its skinned meshes hold no triangles")
     meshes.sort(key=lambda m: m.material.alpha_mode == "BLEND")  # opaque first, stable
     return drivers, bind_mats, meshes
+
+
+def estimate_joints(bind: np.ndarray, have: np.ndarray, rest: np.ndarray):
+    """(bind (27, 3), indices filled): the joints a file lacks estimated from the
+    symmetric rest pose (:func:`demo.body.rig.symmetric`: a file's character is modelled
+    straight, and the captured rest pose's turned head would turn the estimate with it)."""
+    return estimate_missing(bind, have, symmetric(rest))
 
 
 SITE_CONE_DEG = 30.0  # an estimated end site moves to its part's tip within this angle

@@ -25,6 +25,7 @@ __all__ = [
     "PARENTS",
     "canonical_frames",
     "rest_pose",
+    "symmetric",
 ]
 
 JOINT_NAMES: tuple[str, ...] = DOG.joint_names
@@ -34,11 +35,23 @@ JOINT_INDEX: dict[str, int] = {name: i for i, name in enumerate(DOG.joint_names)
 # The joint each canonical fwd points at (-1: an end site, whose fwd continues its
 # parent's bone): the dog's frame rig.
 CHILD: tuple[int, ...] = DOG.frames.aim
+MIRROR: tuple[int, ...] = DOG.mirror  # each joint's left-right counterpart (itself if central)
+_FLIP_X = np.array([-1.0, 1.0, 1.0])
 
 
 def canonical_frames(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(fwd, up), each (..., 27, 3) float64 unit vectors, of poses (..., 27, 3)."""
     return _canonical_frames(np.asarray(positions, np.float64))
+
+
+def symmetric(pose: np.ndarray) -> np.ndarray:
+    """The pose (..., 27, 3) (root frame, Left* on +X) averaged with its left-right
+    mirror image: central joints move onto x = 0, each Left/Right pair onto mirror
+    positions. A captured rest pose is a moment of posture (the data's Idle dog leans
+    its chest 3 cm to its left and turns its head 11 degrees to its right); a body is
+    modelled on, and a missing joint estimated from, the symmetric posture."""
+    p = np.asarray(pose, np.float64)
+    return 0.5 * (p + p[..., list(MIRROR), :] * _FLIP_X)
 
 
 def rest_pose(model=None) -> np.ndarray:

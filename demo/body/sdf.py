@@ -110,7 +110,7 @@ def surface_net(shape: Shape, h: float, project: int = 2) -> tuple[np.ndarray, n
     lo = boxes[:, 0].min(0) - 3 * h
     n = tuple(int(x) for x in np.ceil((boxes[:, 1].max(0) + 3 * h - lo) / h) + 1)
     f = shape.grid(lo, h, n)
-    inside = f < 0.0
+    inside = join_ambiguous_faces(f)
     cells = tuple(x - 1 for x in n)
     total = np.zeros(cells + (3,))
     count = np.zeros(cells)
@@ -143,6 +143,68 @@ def surface_net(shape: Shape, h: float, project: int = 2) -> tuple[np.ndarray, n
         g = shape.gradient(verts)
         verts = verts - (shape.distance(verts) / np.maximum((g * g).sum(1), 1e-12))[:, None] * g
     return cache_order(verts, _triangulate(quads, verts))
+
+
+def _ambiguous_faces(inside: np.ndarray):
+    """Per normal axis: the lower corner indices (K, 3) of the grid faces whose diagonal
+    corners agree and differ from the other diagonal (two sheets pass through the face),
+    with the face's four corners as index arrays (c00, c10, c01, c11)."""
+    out = []
+    for axis in range(3):
+        u, v = _QUAD_AXES[axis]
+        lo_u, hi_u = [slice(None)] * 3, [slice(None)] * 3
+        lo_u[u], hi_u[u] = slice(0, -1), slice(1, None)
+        corner = {}
+        for du in (0, 1):
+            for dv in (0, 1):
+                sl = [slice(None)] * 3
+                sl[u] = slice(du, inside.shape[u] - 1 + du)
+                sl[v] = slice(dv, inside.shape[v] - 1 + dv)
+                corner[du, dv] = inside[tuple(sl)]
+        amb = (
+            (corner[0, 0] == corner[1, 1])
+            & (corner[1, 0] == corner[0, 1])
+            & (corner[0, 0] != corner[1, 0])
+        )
+        idx = np.argwhere(amb)
+        corners = []
+        for du, dv in ((0, 0), (1, 0), (0, 1), (1, 1)):
+            c = idx.copy()
+            c[:, u] += du
+            c[:, v] += dv
+            corners.append(c)
+        out.append(corners)
+    return out
+
+
+def join_ambiguous_faces(f: np.ndarray) -> np.ndarray:
+    """The inside mask (f < 0) with every ambiguous grid face joined, updating f.
+
+    On a face whose diagonal corners are inside and the other two outside, two sheets
+    of the surface pass through one cell: one vertex per cell then ties them together
+    and their shared edges belong to four triangles (not a manifold). Where two parts
+    come closer than a cell (an elbow against the ribcage on a coarse grid) or a part is
+    barely a cell thick, the face's outside corner nearer the surface is taken inside
+    (f set just below 0): the parts join across the gap rather than touch. Taking
+    corners inside only ever grows the inside, so the repeats end; they rarely take
+    more than a few rounds.
+    """
+    inside = f < 0.0
+    while True:
+        picks = []
+        for c00, c10, c01, c11 in _ambiguous_faces(inside):
+            if not len(c00):
+                continue
+            low_in = inside[tuple(c00.T)]
+            a = np.where(low_in[:, None], c10, c00)  # the two outside corners
+            b = np.where(low_in[:, None], c01, c11)
+            closer = f[tuple(a.T)] <= f[tuple(b.T)]
+            picks.append(np.where(closer[:, None], a, b))
+        if not picks:
+            return inside
+        pick = np.concatenate(picks)
+        inside[tuple(pick.T)] = True
+        f[tuple(pick.T)] = -1e-9
 
 
 def _spread_bits(x: np.ndarray) -> np.ndarray:

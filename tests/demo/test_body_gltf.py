@@ -75,8 +75,8 @@ def test_wolf_glb(rest):
 
 def test_wolf_headsite_estimate_is_close(rest):
     """Wolf.glb has the HeadSite that Dog.glb lacks: estimate it as for the Dog (from
-    the rest pose, then onto the nose tip) and compare the head's direction."""
-    from demo.body.gltf_import import _site_on_tip
+    the symmetric rest pose, then onto the nose tip) and compare the head's direction."""
+    from demo.body.gltf_import import SITE_CONE_DEG, _site_on_tip, estimate_joints
 
     body = load_gltf(shared("Wolf.glb"), rest)
     bind = np.linalg.inv(body.rig.bind_inverse)[:, :3, 3]
@@ -88,8 +88,16 @@ def test_wolf_headsite_estimate_is_close(rest):
         a, b = est[s] - bind[h], bind[s] - bind[h]
         return np.degrees(np.arccos(a @ b / np.linalg.norm(a) / np.linalg.norm(b)))
 
-    est, filled = posing.estimate_missing(bind, known, rest)
-    assert error(est) < 12.0
+    est, filled = estimate_joints(bind, known, rest)
+    # The captured rest pose turns its head 11 degrees to its right; the symmetric one
+    # leaves the straight wolf's head straight: no sideways error.
+    sideways = est[s] - bind[h]
+    assert abs(np.degrees(np.arctan2(sideways[0], sideways[2]))) < 1.0
+    # What remains is posture (the Idle dog holds its head higher on its neck than the
+    # wolf): the skeleton alone cannot know it, and over the data's poses this estimate
+    # is 16 degrees off at the median (docs/body.md). The tip rule needs the nose inside
+    # its cone: within half of it leaves the other half for the tip's own offset.
+    assert error(est) < SITE_CONE_DEG / 2
     _site_on_tip(est, filled, body.meshes, body.rig.driver, body.rig.palette_bind)
     assert error(est) < 3.0
 
