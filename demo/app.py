@@ -28,8 +28,7 @@ from demo.input.mapping import (
     pad_intent,
 )
 from demo.options import Options
-from demo.render.frame import VIEWS, SceneFlags, build_frame, with_view
-from demo.render.hud import HudData
+from demo.render.frame import VIEWS, Frame, SceneFlags, compose, with_view
 from demo.sim import SIM_DT, Backend, Simulation
 
 SLOW_FACTOR = 0.25
@@ -123,24 +122,17 @@ class App:
         # Before the window, so that errors exit early; on the controller's own rest pose.
         self.body_model = load_body(options.mesh, self.sim.controller.rest.pos)
         self.gl_info = window.open_window(options.width, options.height, options.headless)
-        self._init_gl()
+        # After the window, which picks PyOpenGL's platform: nothing imported above
+        # loads OpenGL (demo.render.renderer is the first that does).
+        from demo.render.renderer import Renderer
+
+        self.renderer = Renderer(self.body_model, self.view.size if self.headless else None)
         self.gamepads = None
         self.frame_cap = pygame.time.Clock()
         if not self.headless:
             from demo.input.gamepad import Gamepads
 
             self.gamepads = Gamepads()
-
-    def _init_gl(self) -> None:
-        from demo.render.body_gl import BodyRenderer
-        from demo.render.hud import HudRenderer
-        from demo.render.mesh import RenderTarget
-        from demo.render.scene import SceneRenderer
-
-        self.scene = SceneRenderer()
-        self.hud = HudRenderer()
-        self.body = BodyRenderer(self.body_model)
-        self.target = RenderTarget(*self.view.size) if self.headless else None
 
     # ---- the frame -------------------------------------------------------------
     def run(self, recorder=None) -> None:
@@ -283,32 +275,29 @@ class App:
         self.view.flags = keep
 
     def draw_view(self) -> None:
-        from OpenGL import GL
-
         t0 = time.perf_counter()
-        w, h = self.view.size
-        if self.target is not None:
-            self.target.bind()
-        GL.glViewport(0, 0, w, h)
-        vp = cam_math.view_projection(self.view.camera, w, h)
-        eye = cam_math.eye_position(self.view.camera)
-        flags = self.view.flags
-        body = self.body if flags.show_body and flags.show_characters else None
-        if body is not None:
-            body.update(self.sim.state, eye, see_through=flags.show_skeleton)
-        self.scene.draw(
-            build_frame(self.sim.state, self.view.flags), vp, eye, self.view.camera.target, body
-        )
-        if self.view.show_hud:
-            # Headless text follows simulated time, and recordings show exact text.
-            now = self.sim.time if self.headless else time.perf_counter()
-            force = self.headless and not self.options.bench_frames
-            self.hud.draw(self.hud_data(), w, h, now, force)
-        if self.options.bench_frames:
-            GL.glFinish()  # time the GPU work too, not just the submission
+        self.renderer.draw(self.frame_to_draw(), self.view.camera)
         self.stats.draw_ms.append(1000 * (time.perf_counter() - t0))
 
-    def hud_data(self) -> HudData:
+    def frame_to_draw(self) -> Frame:
+        """What this frame shows, from the simulation's state (no GL)."""
+        bench = bool(self.options.bench_frames)
+        return compose(
+            self.sim.state,
+            self.view.flags,
+            self.view.size,
+            self.hud_data() if self.view.show_hud else None,
+            # Headless text follows simulated time, and recordings show exact text.
+            hud_time=self.sim.time if self.headless else time.perf_counter(),
+            hud_now=self.headless and not bench,
+            finish=bench,
+        )
+
+    def hud_data(self):
+        """The HUD's demo.render.hud.HudData (imported here: that module loads OpenGL,
+        which must wait for the window)."""
+        from demo.render.hud import HudData
+
         s, i = self.sim.state, self.view.flags.selected
         user = self.sim.last.user
         fps = 1.0 / np.mean(self.stats.frame_s) if self.stats.frame_s else 0.0
@@ -347,18 +336,12 @@ class App:
 
     def read_pixels(self) -> np.ndarray:
         """The last drawn frame, (H, W, 3) uint8, top row first."""
-        from demo.render.mesh import read_pixels
-
-        if self.target is not None:
-            self.target.bind()
-        return read_pixels(*self.view.size)
+        return self.renderer.read_pixels(self.view.size)
 
     def close(self) -> None:
         if self.gamepads is not None:
             self.gamepads.close()
-        for obj in (self.scene, self.hud, self.body, self.target):
-            if obj is not None:
-                obj.delete()
+        self.renderer.delete()
         window.close_window()
 
 

@@ -1,5 +1,6 @@
-"""What the scene draws this frame, as instance batches: a pure function of the
-controller state (no GL, testable).
+"""What one picture shows, as a :class:`Frame` (instance batches, the poses of the
+skinned bodies, the HUD): a pure function of the controller state (no GL, testable).
+:class:`demo.render.renderer.Renderer` draws it.
 
 The lit pass draws four meshes instanced: capsules (bones, ears), spheres (joints),
 dots, a coarse sphere for small things (eyes, trajectory points, contact marks), and
@@ -12,6 +13,7 @@ selected dog only, and the scene draws far capsules and spheres with coarser mes
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -187,6 +189,57 @@ def build_frame(state, flags: SceneFlags) -> FrameGeometry:
         return g.concat(*parts) if parts else _empty()
 
     return FrameGeometry(join(capsules), join(spheres), join(dots), join(arrows))
+
+
+@dataclass(frozen=True)
+class Poses:
+    """The characters' displayed joints, each (N, 27, 3) world: positions (m), the
+    predicted forward and up vectors (the skinned bodies are posed from them)."""
+
+    positions: np.ndarray
+    forward: np.ndarray
+    up: np.ndarray
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Everything one picture shows; the renderer draws this and reads nothing else.
+
+    size: (width, height) pixels. geometry: the instanced parts (:func:`build_frame`).
+    bodies: the poses of the skinned bodies to draw (None: no bodies); see_through:
+    the bodies half-transparent over the skeleton. hud: a demo.render.hud.HudData (None:
+    no HUD); hud_time (s) paces its text re-rendering, hud_now re-renders changed text
+    at once (recordings). finish: wait until the GPU is done (benchmarks time it too).
+    """
+
+    size: tuple[int, int]
+    geometry: FrameGeometry
+    bodies: Poses | None = None
+    see_through: bool = False
+    hud: Any = None
+    hud_time: float = 0.0
+    hud_now: bool = False
+    finish: bool = False
+
+
+def compose(state, flags: SceneFlags, size: tuple[int, int], hud=None, **timing) -> Frame:
+    """The Frame of a controller state (duck-typed ControllerState) seen with ``flags``
+    at ``size``; ``hud`` and ``timing`` (hud_time, hud_now, finish) as in Frame."""
+    bodies = None
+    if flags.show_body and flags.show_characters:
+        bodies = Poses(
+            np.asarray(state.positions, np.float64),
+            np.asarray(state.forward, np.float64),
+            np.asarray(state.up, np.float64),
+        )
+    return Frame(
+        size=(int(size[0]), int(size[1])),
+        geometry=build_frame(state, flags),
+        bodies=bodies,
+        see_through=flags.show_skeleton,
+        hud=hud,
+        **timing,
+    )
 
 
 def split_by_distance(

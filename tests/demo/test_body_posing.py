@@ -19,6 +19,12 @@ def body(rest):
     return build_default_body(rest)
 
 
+@pytest.fixture(scope="module")
+def stance(body):
+    """The body's bind skeleton (27, 3): its modelling stance."""
+    return np.linalg.inv(body.rig.bind_inverse)[:, :3, 3]
+
+
 def _rotation(axis, angle):
     axis = np.asarray(axis, float) / np.linalg.norm(axis)
     k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
@@ -54,26 +60,40 @@ def _pose_of(pose):
     return pose[None], fwd[None], up[None]
 
 
-def test_bind_pose_gives_the_bind_shape(body, rest):
-    """A character standing in the rest pose shows the body exactly as built."""
-    k = posing.skin_matrices(body.rig, *_pose_of(rest))[0]
+def test_bind_pose_gives_the_bind_shape(body, stance):
+    """A character standing in the modelling stance shows the body exactly as built."""
+    k = posing.skin_matrices(body.rig, *_pose_of(stance))[0]
     assert np.allclose(k, np.eye(4), atol=1e-5)
     m = body.meshes[0]
     assert np.allclose(posing.skin(k, m.positions, m.joints, m.weights), m.positions, atol=1e-5)
 
 
-def test_rigid_motion_of_the_pose_moves_the_mesh_rigidly(body, rest):
+def test_in_the_rest_pose_each_paw_wears_its_skin(body, stance, rest):
+    """The stance spreads the hind legs; posed back into the rest pose, the skin around
+    each paw of the stance stands around that paw of the rest pose."""
+    k = posing.skin_matrices(body.rig, *_pose_of(rest))[0]
+    m = body.meshes[0]
+    out = posing.skin(k, m.positions, m.joints, m.weights)
+    j = rig.JOINT_INDEX
+    for paw in ("LeftFootSite", "RightFootSite", "LeftHandSite", "RightHandSite"):
+        near = np.linalg.norm(m.positions - stance[j[paw]], axis=1) < 0.03
+        assert near.sum() > 10
+        assert np.linalg.norm(out[near] - rest[j[paw]], axis=1).max() < 0.035, paw
+
+
+def test_rigid_motion_of_the_pose_moves_the_mesh_rigidly(body, stance):
     rot, shift = _rotation([0.2, 1.0, -0.3], 1.1), np.array([3.0, 0.2, -1.5])
-    k = posing.skin_matrices(body.rig, *_pose_of(rest @ rot.T + shift))[0]
+    k = posing.skin_matrices(body.rig, *_pose_of(stance @ rot.T + shift))[0]
     m = body.meshes[0]
     moved = posing.skin(k, m.positions, m.joints, m.weights)
     assert np.allclose(moved, m.positions @ rot.T + shift, atol=1e-5)
 
 
-def test_a_bent_joint_moves_its_limb_and_keeps_the_rest(body, rest):
+def test_a_bent_joint_moves_its_limb_and_keeps_the_rest(body, stance):
     """Swing the left fore paw about the elbow: the paw's skin follows it, the other
     paws' skin does not move at all."""
     j = rig.JOINT_INDEX
+    rest = stance
     pose = rest.copy()
     chain = [j["LeftHand"], j["LeftHandSite"]]
     rot = _rotation([1.0, 0.0, 0.0], -0.8)
@@ -95,8 +115,9 @@ def test_a_bent_joint_moves_its_limb_and_keeps_the_rest(body, rest):
     assert np.allclose(out[others], m.positions[others], atol=1e-6)
 
 
-def test_bone_stretch_follows_the_displayed_length(body, rest):
+def test_bone_stretch_follows_the_displayed_length(body, stance):
     j = rig.JOINT_INDEX
+    rest = stance
     pose = rest.copy()
     lower = [j["LeftFoot"], j["LeftFootSite"]]
     shin = pose[j["LeftFoot"]] - pose[j["LeftLeg"]]

@@ -96,3 +96,19 @@ def test_views_choose_skeleton_parts(state):
     assert np.all(radius(thin) <= 0.5 * radius(full) + 1e-6)  # slimmer bones
     with pytest.raises(ValueError, match="unknown view"):
         with_view(SceneFlags(), "wireframe")
+
+
+def test_a_frame_holds_what_the_view_shows(state):
+    from demo.render.frame import Frame, compose, with_view
+
+    mesh = compose(state, with_view(SceneFlags(), "mesh"), (320, 180), hud="hud", finish=True)
+    assert isinstance(mesh, Frame) and mesh.size == (320, 180) and mesh.finish
+    assert mesh.bodies is not None and not mesh.see_through and mesh.hud == "hud"
+    assert np.array_equal(mesh.bodies.positions, state.positions)
+    assert mesh.bodies.forward.shape == mesh.bodies.up.shape == (3, 27, 3)
+    both = compose(state, with_view(SceneFlags(), "both"), (320, 180))
+    assert both.see_through and both.hud is None
+    skeleton = compose(state, with_view(SceneFlags(), "skeleton"), (320, 180))
+    assert skeleton.bodies is None and len(skeleton.geometry.capsules) > 0
+    hidden = compose(state, with_view(SceneFlags(show_characters=False), "mesh"), (320, 180))
+    assert hidden.bodies is None
