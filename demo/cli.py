@@ -76,6 +76,8 @@ def run(options: Options, backend=None, model=None) -> int:
     if model is None:
         model = model_io.load(options.weights, options.device, options.convention)
     app = App(options, backend, model, script)
+    if options.mesh:
+        print(app.body_model.summary)  # what was matched, estimated, mirrored
     try:
         app.run(recorder)
         if recorder is not None:

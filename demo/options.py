@@ -28,6 +28,12 @@ class Options:
     width: int = 1280
     height: int = 720
     bench_frames: int = 0
+    mesh: str | None = None  # a skinned glTF file (None: the project's own dog body)
+    views: tuple[str, ...] = ("mesh",)  # the first is shown; a benchmark times each
+
+    @property
+    def view(self) -> str:
+        return self.views[0]
 
 
 def _prog() -> str:
@@ -83,7 +89,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--bench-frames", type=int, default=0, metavar="N",
         help="headless benchmark: N frames, print mean and 95th percentile draw and update times",
     )  # fmt: skip
+    p.add_argument(
+        "--mesh", metavar="FILE.glb",
+        help="draw this skinned glTF 2.0 character (joints named like the dog skeleton's) "
+        "instead of the built-in dog body",
+    )  # fmt: skip
+    p.add_argument(
+        "--view", metavar="VIEW[,VIEW]",
+        help="mesh (default), skeleton or both (the skeleton through the body); B cycles "
+        "them. With --bench-frames a comma list times each (default: mesh,skeleton)",
+    )  # fmt: skip
     return p
+
+
+def _views(text: str | None, bench: bool, parser: argparse.ArgumentParser) -> tuple[str, ...]:
+    if text is None:
+        return ("mesh", "skeleton") if bench else ("mesh",)
+    from demo.render.frame import VIEWS
+
+    views = tuple(v.strip() for v in text.split(","))
+    bad = [v for v in views if v not in VIEWS]
+    if bad or not views or len(set(views)) != len(views):
+        parser.error(f"--view takes {', '.join(VIEWS)} (a comma list with --bench-frames)")
+    if len(views) > 1 and not bench:
+        parser.error("--view takes one view unless --bench-frames is given")
+    return views
 
 
 def parse_options(argv: list[str] | None = None) -> Options:
@@ -114,4 +144,6 @@ def parse_options(argv: list[str] | None = None) -> Options:
         width=a.width,
         height=a.height,
         bench_frames=a.bench_frames,
+        mesh=a.mesh,
+        views=_views(a.view, a.bench_frames > 0, parser),
     )

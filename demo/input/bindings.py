@@ -19,8 +19,9 @@ KEY_CODES: dict[str, int] = {
     "Left": pygame.K_LEFT, "Right": pygame.K_RIGHT, "Left-Alt": pygame.K_LALT,
     "Left-Ctrl": pygame.K_LCTRL, "Left-Shift": pygame.K_LSHIFT, "Space": pygame.K_SPACE,
     "V": pygame.K_v, "R": pygame.K_r, "F": pygame.K_f, "P": pygame.K_p, "N": pygame.K_n,
-    "M": pygame.K_m, "Backspace": pygame.K_BACKSPACE, "H": pygame.K_h, "Tab": pygame.K_TAB,
-    "J": pygame.K_j, "T": pygame.K_t, "F11": pygame.K_F11, "Esc": pygame.K_ESCAPE,
+    "M": pygame.K_m, "B": pygame.K_b, "Backspace": pygame.K_BACKSPACE, "H": pygame.K_h,
+    "Tab": pygame.K_TAB, "J": pygame.K_j, "T": pygame.K_t, "F11": pygame.K_F11,
+    "Esc": pygame.K_ESCAPE,
 }  # fmt: skip
 # Shorter key and mouse names for the on-screen legend.
 LEGEND_NAMES = {
@@ -85,6 +86,7 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("next_dog", "select the next dog (camera and controls)", "next dog", ("Tab",)),
     Binding("velocities", "show / hide joint velocities", "velocities", ("J",)),
     Binding("trajectory", "show / hide the trajectory", "trajectory", ("T",)),
+    Binding("view", "next view: body, skeleton, both", "body/skeleton", ("B",)),
     Binding("fullscreen", "fullscreen on / off", "fullscreen", ("F11",)),
     Binding("quit", "quit", "quit", ("Esc",)),
 )  # fmt: skip
@@ -94,7 +96,7 @@ ACTIONS_BY_PRIORITY = ("jump", "sit", "stand", "lie")
 # Commands that act once per press (the app's user interface, not the dog's commands).
 UI_COMMANDS = (
     "pause", "step", "slow", "reset", "hud", "next_dog", "velocities", "trajectory",
-    "fullscreen", "quit",
+    "view", "fullscreen", "quit",
 )  # fmt: skip
 
 # The legend's lines: the commands of each line, in order.
@@ -107,7 +109,7 @@ KEYBOARD_LINES = (
     ("pause", "step", "slow"),
     ("reset", "hud", "next_dog"),
     ("velocities", "trajectory"),
-    ("fullscreen", "quit"),
+    ("view", "fullscreen", "quit"),
     ("orbit", "zoom"),
 )
 GAMEPAD_LINES = (

@@ -181,3 +181,39 @@ def test_gamepad_start_pauses_and_back_resets(gl):
         assert app.control.reset_requested
     finally:
         app.close()
+
+
+@pytest.mark.gl
+def test_the_app_draws_only_through_the_renderer(gl):
+    """One Renderer.draw(frame, camera) per view: the app itself imports no OpenGL."""
+    import ast
+
+    import demo.app
+    from demo.render.frame import Frame
+
+    app = App(Options(headless=True, frames=2, width=160, height=90), backend(), default_model())
+    real, calls = app.renderer, []
+
+    class Recording:
+        def draw(self, frame, camera):
+            calls.append((frame, camera))
+            real.draw(frame, camera)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    try:
+        app.renderer = Recording()
+        app.frame()
+        ((frame, camera),) = calls
+        assert isinstance(frame, Frame) and camera is app.view.camera
+        assert frame.size == (160, 90) and frame.bodies is not None and frame.hud is not None
+        assert not frame.finish and frame.hud_now  # a headless run's HUD text is exact
+        assert app.read_pixels().shape == (90, 160, 3)
+    finally:
+        app.close()
+    tree = ast.parse(open(demo.app.__file__).read())
+    imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names] + [
+        n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+    ]
+    assert not [m for m in imported if m and m.split(".")[0] == "OpenGL"]

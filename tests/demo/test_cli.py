@@ -29,9 +29,22 @@ def test_defaults_and_headless_options():
     assert b.headless and b.frames == 50
 
 
+def test_mesh_and_view_options():
+    o = parse_options([])
+    assert o.mesh is None and o.views == ("mesh",) and o.view == "mesh"
+    o = parse_options(["--mesh", "a.glb", "--view", "both"])
+    assert o.mesh == "a.glb" and o.views == ("both",)
+    assert parse_options(["--bench-frames", "5"]).views == ("mesh", "skeleton")
+    b = parse_options(["--bench-frames", "5", "--view", "skeleton,both"])
+    assert b.views == ("skeleton", "both")
+
+
 @pytest.mark.parametrize(
     "argv,needle",
     [
+        (["--view", "wire"], "--view takes"),
+        (["--view", "mesh,skeleton"], "one view unless --bench-frames"),
+        (["--bench-frames", "3", "--view", "mesh,mesh"], "--view takes"),
         (["--headless"], "--frames"),
         (["--record", "x.png"], "--headless"),
         (["--characters", "0"], "at least 1"),
@@ -182,7 +195,7 @@ def test_an_interrupted_recording_writes_nothing_and_says_so(sig, ext, tmp_path)
     cmd += ["--record", str(out), "--width", "160", "--height", "90", "--device", "cpu"]
     # The demo makes a private XDG_RUNTIME_DIR in TMPDIR once it runs under its
     # signal handling: the sign to interrupt it.
-    env = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"}
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_RUNTIME_DIR",)}
     env["TMPDIR"] = str(tmp_path)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
@@ -206,7 +219,9 @@ def test_a_headless_run_without_a_display_prints_nothing_but_its_result(tmp_path
 
     if gl_skip_reason():
         pytest.skip(gl_skip_reason())
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "XDG_RUNTIME_DIR")}
+    # A fresh shell with no display (this process set PyOpenGL's platform for its own).
+    unset = ("DISPLAY", "XDG_RUNTIME_DIR", "PYOPENGL_PLATFORM", "SDL_VIDEODRIVER")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     out = tmp_path / "a.png"
     cmd = [sys.executable, str(ROOT / "run.py"), "--headless", "--frames", "2"]
     run = subprocess.run(

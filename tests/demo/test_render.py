@@ -62,6 +62,42 @@ def test_loader_names_the_shader_and_quotes_the_log(gl_window, tmp_path):
     assert "link" in str(e.value) and "shadow.frag" in str(e.value)
 
 
+def test_declared_uniforms_are_read_from_the_source():
+    from demo.render.program import declared_uniforms
+
+    src = (
+        "uniform vec3 u_a;  // uniform float u_in_comment;\n"
+        "/* uniform int u_in_block_comment; */ uniform float u_b[4], u_c;\n"
+        "layout(std140) uniform mat4 u_d;\nvoid main() { float uniformity; }\n"
+    )
+    assert declared_uniforms(src) == {"u_a", "u_b", "u_c", "u_d"}
+
+
+def test_an_unknown_uniform_raises_and_an_unused_one_is_harmless(gl_window, tmp_path):
+    from OpenGL import GL
+
+    from demo.render.program import ShaderError, load_program
+
+    (tmp_path / "lit.vert").write_text((shaders_path() / "lit.vert").read_text())
+    (tmp_path / "shadow.frag").write_text(
+        "#version 330 core\nuniform vec4 u_colour;\nuniform float u_unused;\n"
+        "out vec4 c;\nvoid main() { c = u_colour; }\n"
+    )
+    p = load_program("shadow", tmp_path)
+    try:
+        p.use()
+        assert GL.glGetUniformLocation(p.handle, "u_unused") == -1  # optimised out
+        p.set("u_unused", 1.0)  # declared: nothing to set, no error
+        p.set("u_colour", (1.0, 0.0, 0.0, 1.0))
+        for setter, name in ((p.set, "u_color"), (p.set_int, "u_textures")):
+            with pytest.raises(ShaderError) as e:
+                setter(name, 1)
+            assert "'shadow'" in str(e.value) and repr(name) in str(e.value)
+            assert "lit.vert + shadow.frag" in str(e.value)
+    finally:
+        p.delete()
+
+
 @pytest.fixture(scope="module")
 def app():
     reason = gl_skip_reason()
