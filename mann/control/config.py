@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from mann.control.ik import IKConfig
 
-# Base speed per gait (walk, pace, trot, canter), m/s, calibrated on the 8 shared clips by
+# Base speed per gait (walk, pace, trot, canter), m/s, calibrated on the 42 BVH takes by
 # mann.data.calibrate (its docstring has the numbers); a model file carries its own.
-GAIT_SPEEDS: tuple[float, ...] = (0.50, 0.72, 0.93, 1.6)
+GAIT_SPEEDS: tuple[float, ...] = (0.50, 0.96, 1.94, 3.13)
 
 # Tunables a model file may set (ControllerConfig.for_model): how many numbers, upper bound.
 _MODEL_TUNABLES = {

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from pickle import UnpicklingError
 from zipfile import BadZipFile, is_zipfile
@@ -44,6 +45,7 @@ class DataSplit:
     norm: dict[str, np.ndarray]
     clip_names: list[str]
     meta: dict
+    runtime: dict = field(default_factory=dict)  # the data set's meta_json (model file meta)
 
     @property
     def n_train(self) -> int:
@@ -127,7 +129,21 @@ def load_split(path: Path, holdout: tuple[str, ...], device: torch.device) -> Da
         norm={k: data[k].astype(np.float32) for k in ("Xmean", "Xstd", "Ymean", "Ystd")},
         clip_names=names,
         meta={"file": str(path), "frames": int(len(held)), "held_out_frames": int(held.sum())},
+        runtime=_runtime_meta(path, data),
     )
+
+
+def _runtime_meta(path: Path, data: dict) -> dict:
+    """The data set's ``meta_json`` (:mod:`mann.data.dataset`) as a dict; {} without one."""
+    if "meta_json" not in data:
+        return {}
+    try:
+        meta = json.loads(str(data["meta_json"]))
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: field 'meta_json' is not valid JSON ({e})") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{path}: field 'meta_json' should hold a JSON object")
+    return meta
 
 
 def save_checkpoint(path: Path, net, opt, epoch: int, history: list, best: dict) -> None:

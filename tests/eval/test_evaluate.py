@@ -9,6 +9,7 @@ import pytest
 
 from mann import load_model
 from mann.characters import DOG
+from mann.control.config import GAIT_SPEEDS
 from mann.control.controller import GAITS
 from mann.control.pose import rest_pose
 from mann.core import quat
@@ -35,6 +36,15 @@ def test_done_when_bars():
     assert bars["walk_speed_ratio"]["pass"] and not bars["trot_speed_ratio"]["pass"]
     assert bars["soak_nan_events"]["pass"] and bars["idle_drift_m"]["pass"]
     assert bars["locomotion_skating_max"]["pass"] and bars["bone_length_error_max"]["pass"]
+    assert "locomotion_raw_skating_max" not in bars and "canter_speed_ratio" not in bars
+    # The raw paws (before the clean-up) of every straight or turning scenario count.
+    sc["walk"]["foot_skating_no_ik"], sc["trot"]["foot_skating_no_ik"] = 0.03, 0.06
+    assert evaluate.done_when({"scenarios": sc})["locomotion_raw_skating_max"]["pass"]
+    sc["trot"]["foot_skating_no_ik"] = 0.061
+    raw = evaluate.done_when({"scenarios": sc})["locomotion_raw_skating_max"]
+    assert raw == {"value": 0.061, "pass": False}
+    sc["canter"] = {"kind": "straight", "bone_length_error": 0.0, "speed_ratio": 0.75, "speed": 2.3}
+    assert not evaluate.done_when({"scenarios": sc})["canter_speed_ratio"]["pass"]
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +70,7 @@ def test_cli_quick_json_dump_and_plot(model_file, tmp_path, capsys):
         assert arrays["positions"].shape == (f, 27, 3) and arrays["positions"].dtype == np.float32
         assert arrays["target_speed"].shape == (f,) and arrays["target_speed"].dtype == np.float32
         assert np.isfinite(arrays["positions"]).all()
-    assert np.allclose(np.load(dump / "trot.npz")["target_speed"][-1], 0.93)
+    assert np.allclose(np.load(dump / "trot.npz")["target_speed"][-1], GAIT_SPEEDS[2])
     assert set(result["controller_cost"]) == {"1", "100"}
     assert set(result["done_when"]) >= {"soak_nan_events", "walk_speed_ratio", "idle_drift_m"}
     assert (out / "evaluate.png").stat().st_size > 10_000
