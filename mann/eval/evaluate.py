@@ -34,7 +34,8 @@ DT = 1.0 / FPS
 SETTLE_SECONDS = 2.0  # idle before every scenario (not recorded)
 MOVING_SPEED = 0.3  # m/s: locomotion skating counts frames faster than this (reference.md 6)
 LOCOMOTION = ("straight", "turn", "transitions", "soak")
-# Foot skating (m/s) with the paw clean-up (SPEC 6) and of the network's raw paws.
+# Foot skating (m/s) with the paw clean-up (docs/reference.md, section 6) and of the
+# network's raw paws.
 BARS = {"skating_max": 0.05, "raw_skating_max": 0.06, "bone_error_max": 0.01}
 BARS.update(speed_tolerance=0.2, drift_max=0.02)
 

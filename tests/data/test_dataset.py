@@ -211,7 +211,7 @@ def test_raised_rows_window():
 
 
 def test_npz_clips_equal_their_bvh_twins_in_features(clips_dir, bvh_dir):
-    """The 8 .npz clips are 8 of the BVH takes (SPEC 2): both readers, the rig
+    """The 8 .npz clips are 8 of the BVH takes (docs/reference.md, section 2): both readers, the rig
     conventions and the features agree to float32 precision, so the data set uses the
     BVH takes alone (building from both would count these takes twice)."""
     from mann.data.labels import clip_labels
