@@ -17,6 +17,7 @@ import pygame
 
 from demo import camera as cam_math
 from demo import window
+from demo.input.bindings import pad_ui_commands, ui_command
 from demo.input.mapping import (
     GAMEPAD_LEGEND,
     KEYBOARD_LEGEND,
@@ -28,8 +29,7 @@ from demo.input.mapping import (
     pad_intent,
 )
 from demo.options import Options
-from demo.render.frame import SceneFlags, build_frame
-from demo.render.hud import HudData
+from demo.render.frame import VIEWS, Frame, SceneFlags, compose, with_view
 from demo.sim import SIM_DT, Backend, Simulation
 from mann.control.commands import ACTIONS, GAITS
 
@@ -80,6 +80,7 @@ class Stats:
     frame_s: deque = field(default_factory=lambda: deque(maxlen=120))
     draw_ms: list[float] = field(default_factory=list)
     update_ms: list[float] = field(default_factory=list)
+    view_ms: dict[str, list[float]] = field(default_factory=dict)  # benchmarked views
 
 
 def steps_due(clock: ClockState, real_dt: float) -> int:
@@ -110,29 +111,30 @@ class App:
         self.headless = options.headless
         self.clock = ClockState()
         self.view = ViewState(
-            camera=cam_math.for_herd(options.characters), size=(options.width, options.height)
+            camera=cam_math.for_herd(options.characters),
+            flags=with_view(SceneFlags(), options.view),
+            size=(options.width, options.height),
         )
         self.input = InputState()
         self.control = Control()
         self.stats = Stats()
         self.sim = Simulation(backend, model, options.characters, script)
+        from demo.body.load import load_body
+
+        # Before the window, so that errors exit early; on the controller's own rest pose.
+        self.body_model = load_body(options.mesh, self.sim.controller.rest.pos)
         self.gl_info = window.open_window(options.width, options.height, options.headless)
-        self._init_gl()
+        # After the window, which picks PyOpenGL's platform: nothing imported above
+        # loads OpenGL (demo.render.renderer is the first that does).
+        from demo.render.renderer import Renderer
+
+        self.renderer = Renderer(self.body_model, self.view.size if self.headless else None)
         self.gamepads = None
         self.frame_cap = pygame.time.Clock()
         if not self.headless:
             from demo.input.gamepad import Gamepads
 
             self.gamepads = Gamepads()
-
-    def _init_gl(self) -> None:
-        from demo.render.hud import HudRenderer
-        from demo.render.mesh import RenderTarget
-        from demo.render.scene import SceneRenderer
-
-        self.scene = SceneRenderer()
-        self.hud = HudRenderer()
-        self.target = RenderTarget(*self.view.size) if self.headless else None
 
     # ---- the frame -------------------------------------------------------------
     def run(self, recorder=None) -> None:
@@ -179,33 +181,47 @@ class App:
             else:
                 self.on_mouse_or_pad(event)
         if self.gamepads is not None:
+            before = self.input.pad.buttons if self.input.pad is not None else frozenset()
             self.input.pad = self.gamepads.state()
             if self.input.pad is not None and self.input.pad.is_active():
                 self.input.device = "gamepad"
+            if self.input.pad is not None:  # Start pauses, Back resets: once per press
+                for command in pad_ui_commands(self.input.pad.buttons - before):
+                    self.on_command(command)
         self.view.size = self.view.size if self.headless else window.drawable_size()
 
     def on_key(self, key: int) -> None:
+        command = ui_command(key)
+        if command is not None:
+            self.on_command(command)
+
+    def on_command(self, command: str) -> None:
+        """A user-interface command of :mod:`demo.input.bindings` (keys, pad buttons)."""
         c, v = self.clock, self.view
-        if key == pygame.K_ESCAPE:
+        if command == "quit":
             self.control.running = False
-        elif key == pygame.K_F11:
+        elif command == "fullscreen":
             window.toggle_fullscreen()
             v.fullscreen = not v.fullscreen
-        elif key == pygame.K_p:
+        elif command == "pause":
             c.paused = not c.paused
-        elif key == pygame.K_n and c.paused:
+        elif command == "step" and c.paused:
             c.step_once = True
-        elif key == pygame.K_m:
+        elif command == "slow":
             c.slow = not c.slow
-        elif key == pygame.K_BACKSPACE:
+        elif command == "reset":
             self.control.reset_requested = True
-        elif key == pygame.K_j:
+        elif command == "velocities":
             v.flags = replace(v.flags, show_velocities=not v.flags.show_velocities)
-        elif key == pygame.K_t:
+        elif command == "trajectory":
             v.flags = replace(v.flags, show_trajectory=not v.flags.show_trajectory)
-        elif key == pygame.K_h:
+        elif command == "hud":
             v.show_hud = not v.show_hud
-        elif key == pygame.K_TAB:
+        elif command == "view":
+            view = VIEWS[(VIEWS.index(v.flags.view) + 1) % len(VIEWS)]
+            v.flags = with_view(v.flags, view)
+            self.input.notice, self.input.notice_until = f"view: {view}", time.perf_counter() + 2
+        elif command == "next_dog":
             v.flags = replace(v.flags, selected=(v.flags.selected + 1) % self.sim.num)
 
     def on_mouse_or_pad(self, event) -> None:
@@ -258,28 +274,42 @@ class App:
 
     # ---- draw (reads state; never changes the simulation) ----------------------
     def draw(self) -> None:
-        from OpenGL import GL
+        views = self.options.views if self.options.bench_frames else ()
+        if len(views) < 2:
+            self.draw_view()
+            return
+        keep = self.view.flags
+        shift = self.control.frames % len(views)  # alternate who draws first
+        for view in views[shift:] + views[:shift]:
+            self.view.flags = with_view(keep, view)
+            self.draw_view()
+            self.stats.view_ms.setdefault(view, []).append(self.stats.draw_ms[-1])
+        self.view.flags = keep
 
+    def draw_view(self) -> None:
         t0 = time.perf_counter()
-        w, h = self.view.size
-        if self.target is not None:
-            self.target.bind()
-        GL.glViewport(0, 0, w, h)
-        vp = cam_math.view_projection(self.view.camera, w, h)
-        eye = cam_math.eye_position(self.view.camera)
-        self.scene.draw(
-            build_frame(self.sim.state, self.view.flags), vp, eye, self.view.camera.target
-        )
-        if self.view.show_hud:
-            # Headless text follows simulated time, and recordings show exact text.
-            now = self.sim.time if self.headless else time.perf_counter()
-            force = self.headless and not self.options.bench_frames
-            self.hud.draw(self.hud_data(), w, h, now, force)
-        if self.options.bench_frames:
-            GL.glFinish()  # time the GPU work too, not just the submission
+        self.renderer.draw(self.frame_to_draw(), self.view.camera)
         self.stats.draw_ms.append(1000 * (time.perf_counter() - t0))
 
-    def hud_data(self) -> HudData:
+    def frame_to_draw(self) -> Frame:
+        """What this frame shows, from the simulation's state (no GL)."""
+        bench = bool(self.options.bench_frames)
+        return compose(
+            self.sim.state,
+            self.view.flags,
+            self.view.size,
+            self.hud_data() if self.view.show_hud else None,
+            # Headless text follows simulated time, and recordings show exact text.
+            hud_time=self.sim.time if self.headless else time.perf_counter(),
+            hud_now=self.headless and not bench,
+            finish=bench,
+        )
+
+    def hud_data(self):
+        """The HUD's demo.render.hud.HudData (imported here: that module loads OpenGL,
+        which must wait for the window)."""
+        from demo.render.hud import HudData
+
         s, i = self.sim.state, self.view.flags.selected
         user = self.sim.last.user
         fps = 1.0 / np.mean(self.stats.frame_s) if self.stats.frame_s else 0.0
@@ -318,31 +348,42 @@ class App:
 
     def read_pixels(self) -> np.ndarray:
         """The last drawn frame, (H, W, 3) uint8, top row first."""
-        from demo.render.mesh import read_pixels
-
-        if self.target is not None:
-            self.target.bind()
-        return read_pixels(*self.view.size)
+        return self.renderer.read_pixels(self.view.size)
 
     def close(self) -> None:
         if self.gamepads is not None:
             self.gamepads.close()
-        for obj in (self.scene, self.hud, self.target):
-            if obj is not None:
-                obj.delete()
+        self.renderer.delete()
         window.close_window()
 
 
 def bench_report(stats: Stats, options: Options, gl_info: str) -> str:
-    """One line per measured step: mean and 95th percentile in ms."""
-    skip = min(10, len(stats.draw_ms) // 4)  # the first frames warm up caches
-    d_mean, d_p95 = percentile_summary(stats.draw_ms[skip:])
+    """One line per measured step: mean and 95th percentile in ms; with several views
+    (``--view mesh,skeleton``) a draw and frame line for each, drawn on the same states."""
+    skip = min(10, len(stats.update_ms) // 4)  # the first frames warm up caches
     u_mean, u_p95 = percentile_summary(stats.update_ms[skip:])
     w, h = options.width, options.height
-    return (
-        f"bench: {len(stats.draw_ms) - skip} frames at {w}x{h}, {options.characters} "
-        f"character(s), {gl_info}\n"
-        f"draw   mean {d_mean:.2f} ms  p95 {d_p95:.2f} ms\n"
-        f"update mean {u_mean:.2f} ms  p95 {u_p95:.2f} ms  (controller step)\n"
-        f"frame  mean {d_mean + u_mean:.2f} ms  (~{1000 / max(d_mean + u_mean, 1e-6):.0f} fps)"
-    )
+    lines = [
+        f"bench: {len(stats.update_ms) - skip} frames at {w}x{h}, {options.characters} "
+        f"character(s), {gl_info}"
+    ]
+    views = stats.view_ms or {options.view: stats.draw_ms}
+    frame = {}
+    for view, ms in views.items():
+        d_mean, d_p95 = percentile_summary(ms[skip:])
+        frame[view] = d_mean + u_mean
+        lines.append(
+            f"draw   mean {d_mean:.2f} ms  p95 {d_p95:.2f} ms  ({view} view)"
+            + (f"  [{options.mesh}]" if options.mesh and view != "skeleton" else "")
+        )
+    lines.append(f"update mean {u_mean:.2f} ms  p95 {u_p95:.2f} ms  (controller step)")
+    for view, f in frame.items():
+        lines.append(f"frame  mean {f:.2f} ms  (~{1000 / max(f, 1e-6):.0f} fps)  ({view} view)")
+    if "skeleton" in frame and len(frame) > 1:
+        base = frame["skeleton"]
+        lines += [
+            f"frame  {view} view costs {100 * (f / base - 1):+.0f} % against the skeleton view"
+            for view, f in frame.items()
+            if view != "skeleton"
+        ]
+    return "\n".join(lines)

@@ -104,10 +104,24 @@ def perspective(fov_y: float, aspect: float, near: float, far: float) -> np.ndar
     return m
 
 
+def fov_y(aspect: float) -> float:
+    """Vertical field of view for a viewport of ``aspect`` (width / height): FOV_Y, and
+    in a portrait window wider, so that the horizontal field stays that of a square
+    window (the dog fits across a phone-shaped window)."""
+    return 2.0 * math.atan(math.tan(FOV_Y / 2) / min(aspect, 1.0))
+
+
+def view_unit(width: int, height: int) -> float:
+    """Pixels that the vertical field FOV_Y spans: the height, or in a portrait window
+    the width. Things at the target scale with it on screen."""
+    return float(min(width, height))
+
+
 def view_projection(cam: Camera, width: int, height: int) -> np.ndarray:
     """The camera's (4, 4) world-to-clip matrix for a viewport of width x height pixels."""
     aspect = max(width, 1) / max(height, 1)
-    return perspective(FOV_Y, aspect, NEAR, FAR) @ look_at(eye_position(cam), cam.target)
+    proj = perspective(fov_y(aspect), aspect, NEAR, FAR)
+    return proj @ look_at(eye_position(cam), cam.target)
 
 
 def project(points: np.ndarray, view_proj: np.ndarray, width: int, height: int) -> np.ndarray:

@@ -5,52 +5,51 @@ from __future__ import annotations
 from pathlib import Path
 
 from demo.errors import DemoError
+from mann.core.errors import UserError
+
+WEIGHTS = (
+    "a folder of the 58 .bin files, a model file written by the trainer, or a training --out folder"
+)
 
 
 def check_device(device: str | None) -> None:
-    """DemoError when CUDA is asked for but torch sees none."""
-    if device is None or not device.startswith("cuda"):
+    """DemoError naming ``--device`` when it is no device here (tpu) or CUDA is absent."""
+    if device is None:
         return
-    import torch
+    from mann.nn.model import resolve_device
 
-    if not torch.cuda.is_available():
-        raise DemoError(
-            f"--device {device} was asked for, but torch sees no CUDA device (CPU-only "
-            "torch build or no NVIDIA driver): use --device cpu, or omit --device"
-        )
+    try:
+        resolve_device(device)
+    except UserError as e:
+        raise DemoError(str(e)) from None
 
 
 def check_weights_path(weights: str | None) -> None:
-    if weights is not None and not Path(weights).exists():
+    """DemoError when ``--weights`` names nothing, or an empty file."""
+    if weights is None:
+        return
+    p = Path(weights)
+    if not p.exists():
         raise DemoError(
-            f"weights not found: {weights}; pass a folder of the 58 .bin files or a model "
-            "file written by the trainer, or omit --weights for the shipped default model"
+            f"--weights {weights}: weights not found; pass {WEIGHTS}, or omit --weights "
+            "for the shipped default model"
         )
+    if p.is_file() and p.stat().st_size == 0:
+        raise DemoError(f"--weights {weights}: the file is empty (0 bytes); expected {WEIGHTS}")
 
 
-def load(weights: str | None, device: str | None):
-    """The model from ``weights`` (None: the default in assets/) on ``device``."""
-    check_weights_path(weights)
+def load(weights: str | None, device: str | None, convention: str = "project"):
+    """The model from ``weights`` (None: the shipped default) on ``device``;
+    ``convention``: the world the weights were trained in (:func:`mann.load_model`)."""
     check_device(device)
+    check_weights_path(weights)
+    from mann import load_model
+
+    what = f"--weights {weights}" if weights else "the shipped default model"
     try:
-        from mann import load_model
-    except ImportError:
-        try:
-            from mann.nn.model import load_model
-        except ImportError as e:
-            raise DemoError(
-                f"the network code is not available ({e}): mann/model.py is missing; "
-                "update your checkout or reinstall the project (pip install -e .)"
-            ) from None
-    try:
-        return load_model(weights, device=device)
-    except FileNotFoundError as e:
-        what = weights or "the default model in assets/"
-        raise DemoError(
-            f"cannot load {what}: {e}; train a model (see README) or pass --weights PATH"
-        ) from None
-    except (OSError, ValueError, KeyError, RuntimeError) as e:
-        raise DemoError(
-            f"cannot load weights from {weights or 'assets/'}: {e}; check that the path "
-            "is a folder of .bin files or a model file written by the trainer"
-        ) from None
+        return load_model(weights, device=device, convention=convention)
+    except UserError as e:
+        fix = "" if weights else "; reinstall the package (pip install .) or pass --weights PATH"
+        raise DemoError(f"cannot load {what}: {e}{fix}") from None
+    except OSError as e:  # unreadable (permissions, a device error)
+        raise DemoError(f"cannot read {what}: {e.strerror or e}") from None

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from dataclasses import dataclass
+
+from demo.input.bindings import help_text
+from mann.core.cli import ToolParser
+
+# mann.nn.convention.CONVENTIONS, spelled out: importing mann.nn here would load torch
+# before --help (tests/demo/test_cli.py checks that the two agree).
+CONVENTIONS = ("project", "unity")
 
 
 @dataclass(frozen=True)
 class Options:
     weights: str | None = None
+    convention: str = "project"  # world the weights were trained in (or "unity")
     device: str | None = None
     characters: int = 1
     headless: bool = False
@@ -18,20 +28,39 @@ class Options:
     width: int = 1280
     height: int = 720
     bench_frames: int = 0
+    mesh: str | None = None  # a skinned glTF file (None: the project's own dog body)
+    views: tuple[str, ...] = ("mesh",)  # the first is shown; a benchmark times each
+
+    @property
+    def view(self) -> str:
+        return self.views[0]
+
+
+def _prog() -> str:
+    """How the demo was started: run.py, mann-dog or python -m demo."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "run.py"
+    return "python -m demo" if name == "__main__.py" else name
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="run.py",
+    p = ToolParser(
+        prog=_prog(),
         description="MANN quadruped demo: a dog driven live by keyboard or gamepad.",
-        epilog="Keys: W/A/D move, S stop, Q/E turn, Shift/Ctrl/Alt gait, Space/V/R/F "
-        "jump/sit/stand/lie, P pause, N step, M slow motion, F11 fullscreen, Esc quit. "
-        "Without a display: xvfb-run -a python run.py --headless --frames 600 --record out.gif",
+        epilog=f"Controls: {help_text()}. Gamepad: the left stick moves relative to the "
+        "camera, the right stick orbits it. Without a display: python run.py --headless "
+        "--frames 600 --record out.gif",
     )
     p.add_argument(
         "--weights",
         metavar="PATH",
         help="folder of .bin files or a model file (default: the shipped model)",
+    )
+    p.add_argument(
+        "--convention",
+        choices=CONVENTIONS,
+        default="project",
+        help="world --weights were trained in: unity for a .bin folder from the reference "
+        "(left-handed, converted exactly on load; default project)",
     )
     p.add_argument(
         "--device",
@@ -60,7 +89,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--bench-frames", type=int, default=0, metavar="N",
         help="headless benchmark: N frames, print mean and 95th percentile draw and update times",
     )  # fmt: skip
+    p.add_argument(
+        "--mesh", metavar="FILE.glb",
+        help="draw this skinned glTF 2.0 character (joints named like the dog skeleton's) "
+        "instead of the built-in dog body",
+    )  # fmt: skip
+    p.add_argument(
+        "--view", metavar="VIEW[,VIEW]",
+        help="mesh (default), skeleton or both (the skeleton through the body); B cycles "
+        "them. With --bench-frames a comma list times each (default: mesh,skeleton)",
+    )  # fmt: skip
     return p
+
+
+def _views(text: str | None, bench: bool, parser: argparse.ArgumentParser) -> tuple[str, ...]:
+    if text is None:
+        return ("mesh", "skeleton") if bench else ("mesh",)
+    from demo.render.frame import VIEWS
+
+    views = tuple(v.strip() for v in text.split(","))
+    bad = [v for v in views if v not in VIEWS]
+    if bad or not views or len(set(views)) != len(views):
+        parser.error(f"--view takes {', '.join(VIEWS)} (a comma list with --bench-frames)")
+    if len(views) > 1 and not bench:
+        parser.error("--view takes one view unless --bench-frames is given")
+    return views
 
 
 def parse_options(argv: list[str] | None = None) -> Options:
@@ -81,6 +134,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         parser.error("--record needs --headless (and --frames N)")
     return Options(
         weights=a.weights,
+        convention=a.convention,
         device=a.device,
         characters=a.characters,
         headless=headless,
@@ -90,4 +144,6 @@ def parse_options(argv: list[str] | None = None) -> Options:
         width=a.width,
         height=a.height,
         bench_frames=a.bench_frames,
+        mesh=a.mesh,
+        views=_views(a.view, a.bench_frames > 0, parser),
     )

@@ -13,14 +13,20 @@ from pathlib import Path
 import numpy as np
 
 from demo.errors import DemoError
+from mann.core.cli import check_output_file
+from mann.core.errors import UserError
 
 FPS = 60
 GIF_STRIDE = 4  # keep every 4th frame in GIFs (15 fps): GIF delays are coarse, files big
 GIF_SCALE = 2  # and halve their size: GIFs are for quick looks
 # One palette for the whole GIF, from a mosaic of frames spread over the run, without
 # dithering: frames then differ only where the picture does, which compresses about
-# twice as well as a palette (and dither noise) per frame.
-GIF_COLORS = 64
+# twice as well as a palette (and dither noise) per frame. Vivid colours (the dog's
+# orange and blue legs, green contacts) cover few pixels and would be merged into the
+# greys of sky and ground, so they get their own share of the palette.
+GIF_COLORS = 256
+GIF_VIVID_COLORS = 96
+VIVID_CHROMA = 60  # max - min of R, G, B (0..255) from which a pixel counts as vivid
 GIF_PALETTE_FRAMES = 12
 
 
@@ -34,6 +40,10 @@ def check_record_path(path: str | Path) -> Path:
         )
     if not p.parent.exists() and str(p.parent) != "":
         raise DemoError(f"--record {p}: folder {p.parent} does not exist; create it first")
+    try:
+        check_output_file(p, "--record")  # before the run renders anything
+    except UserError as e:
+        raise DemoError(str(e)) from None
     if ext == ".mp4":
         try:
             import imageio_ffmpeg  # noqa: F401
@@ -105,16 +115,38 @@ class Recorder:
             self.tmp.unlink()
 
 
+def _median_cut(pixels: np.ndarray, count: int) -> np.ndarray:
+    """At most ``count`` colours (K, 3) uint8 representing pixels (N, 3) uint8."""
+    from PIL import Image
+
+    image = Image.fromarray(np.ascontiguousarray(pixels.reshape(1, -1, 3)))
+    quantized = image.quantize(min(count, 256), method=Image.Quantize.MEDIANCUT)
+    used = len(quantized.getcolors(256) or ())
+    return np.array(quantized.getpalette()[: 3 * used], np.uint8).reshape(-1, 3)
+
+
+def gif_palette(pixels: np.ndarray, colors: int = GIF_COLORS) -> np.ndarray:
+    """A palette (K <= colors, 3) uint8 for pixels (N, 3): up to GIF_VIVID_COLORS of it
+    for the vivid pixels (chroma >= VIVID_CHROMA), the rest for the others."""
+    px = np.asarray(pixels, np.uint8).reshape(-1, 3)
+    chroma = px.max(axis=1).astype(int) - px.min(axis=1)
+    vivid = chroma >= VIVID_CHROMA
+    parts = [_median_cut(px[vivid], GIF_VIVID_COLORS)] if vivid.any() else []
+    rest = px[~vivid] if (~vivid).any() else px
+    parts.append(_median_cut(rest, colors - sum(len(p) for p in parts)))
+    return np.concatenate(parts)[:colors]
+
+
 def write_gif(path: Path, frames: list[np.ndarray], duration_ms: float) -> None:
     """Frames (H, W, 3) uint8 as a looping GIF with one shared palette (see GIF_COLORS)."""
     from PIL import Image
 
     picks = np.linspace(0, len(frames) - 1, min(GIF_PALETTE_FRAMES, len(frames))).astype(int)
-    mosaic = Image.fromarray(np.concatenate([frames[i] for i in picks], axis=0))
-    palette = mosaic.quantize(GIF_COLORS, method=Image.Quantize.MEDIANCUT)
-    images = [
-        Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames
-    ]
+    palette = gif_palette(np.concatenate([frames[i].reshape(-1, 3) for i in picks]))
+    holder = Image.new("P", (1, 1))  # padded with its last colour: no stray black entries
+    full = np.concatenate([palette, np.repeat(palette[-1:], 256 - len(palette), axis=0)])
+    holder.putpalette(full.ravel().tolist())
+    images = [Image.fromarray(f).quantize(palette=holder, dither=Image.Dither.NONE) for f in frames]
     images[0].save(
         path,
         format="GIF",

@@ -113,7 +113,12 @@ def load_script(path: str | Path) -> list[ScriptEvent]:
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as e:
-        raise DemoError(f"cannot read script {p}: {e.strerror}; check the path") from None
+        raise DemoError(f"--script {p}: cannot read it ({e.strerror}); check the path") from None
+    except UnicodeDecodeError as e:
+        raise DemoError(
+            f"--script {p}: not UTF-8 text (byte {e.start} is {e.object[e.start]:#04x}); "
+            "save the script as UTF-8 (format: see demo/script.py)"
+        ) from None
     return parse_script(text, str(p))
 
 

@@ -21,7 +21,7 @@ from mann.control.commands import Commands
 from mann.control.config import STEP
 
 SIM_DT = STEP  # the controller's fixed step (1/60 s)
-INTRO_STEPS = 60  # SPEC 5: the first second moves forward unless told otherwise
+INTRO_STEPS = 60  # the first second moves forward unless told otherwise (reference.md 5)
 CONTACT_HISTORY = 180  # steps kept for the footfall timeline (3 s)
 
 

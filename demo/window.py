@@ -1,17 +1,31 @@
 """The pygame window with an OpenGL 3.3 core context; failures become DemoErrors
-that say what to do."""
+that say what to do.
+
+SDL picks its video driver itself and falls back silently: with DISPLAY set but the X
+server not answering (a busy server hangs up on a new connection now and then, most
+often just after another client's connection closed) it runs its offscreen driver
+instead of x11. :func:`open_window` therefore asks for x11 by name where DISPLAY is set
+and retries it a few times; if X stays away it lets SDL fall back for a headless run
+and says so for a window. Either way it
+makes PyOpenGL use the platform of the driver SDL runs (:mod:`demo.render`) before
+OpenGL is imported.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 import warnings
+from contextlib import contextmanager
 
 import pygame
 
+import demo.render as gl_platform
 from demo.errors import DemoError
 
 GL_VERSION = (3, 3)
+X11_RETRY_S = (0.05, 0.1, 0.2, 0.5, 1.0)  # waits before each retry of SDL's x11 driver
 NO_DISPLAY = (
     "no display found (DISPLAY is not set): run the demo on a desktop, set DISPLAY, "
     "or render without a window: xvfb-run -a python run.py --headless --frames 600 "
@@ -41,10 +55,78 @@ def _set_gl_attributes() -> None:
     a(pygame.GL_DOUBLEBUFFER, 1)
 
 
+def _x11_expected() -> bool:
+    """SDL should run x11 here: Linux/BSD, DISPLAY set, no driver forced by the user."""
+    return (
+        sys.platform.startswith(("linux", "freebsd"))
+        and bool(os.environ.get("DISPLAY"))
+        and not os.environ.get("SDL_VIDEODRIVER")
+    )
+
+
+@contextmanager
+def _forced_driver(name: str):
+    """SDL_VIDEODRIVER=name while SDL starts (it reads it then), as it was after."""
+    old = os.environ.get("SDL_VIDEODRIVER")
+    os.environ["SDL_VIDEODRIVER"] = name
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SDL_VIDEODRIVER"]
+        else:
+            os.environ["SDL_VIDEODRIVER"] = old
+
+
+def _init_video(headless: bool) -> str:
+    """Start SDL's video (x11, retried, where DISPLAY says so; see the module
+    docstring); returns the driver it runs."""
+    if not _x11_expected():
+        try:
+            pygame.display.init()
+        except pygame.error as e:
+            raise DemoError(f"{NO_DISPLAY} (SDL: {e})") from None
+        return pygame.display.get_driver()
+    why = ""
+    with _forced_driver("x11"):  # so that SDL cannot fall back without telling
+        for wait in (0.0, *X11_RETRY_S):
+            time.sleep(wait)
+            try:
+                pygame.display.init()
+                return pygame.display.get_driver()
+            except pygame.error as e:
+                why = str(e)
+    display = os.environ.get("DISPLAY")
+    if not headless:
+        raise DemoError(
+            f"cannot reach the X display DISPLAY={display} (SDL: {why}; tried "
+            f"{1 + len(X11_RETRY_S)} times): start its X server or set DISPLAY to one that "
+            "runs, or render without a window: python run.py --headless --frames 600 "
+            "--record out.gif"
+        )
+    try:  # headless needs no X: SDL's own choice (offscreen)
+        pygame.display.init()
+    except pygame.error as e:
+        raise DemoError(f"{NO_DISPLAY} (SDL: {e})") from None
+    return pygame.display.get_driver()
+
+
+def _use_gl_platform(driver: str) -> None:
+    """Make PyOpenGL bind the platform of SDL's ``driver`` (before OpenGL loads)."""
+    want = gl_platform.platform_for(driver)
+    have = gl_platform.use_platform(want)
+    if want is not None and have != want and gl_platform.user_platform() is None:
+        pygame.display.quit()
+        raise DemoError(
+            NO_GL.format(
+                why=f"SDL runs its {driver} driver, which needs PyOpenGL's {want} platform, "
+                f"but OpenGL was already loaded for {have}"
+            )
+        )
+
+
 def _check_version() -> str:
     from OpenGL import GL
-
-    import demo.render  # noqa: F401  (picks PyOpenGL's platform before its import)
 
     try:
         major = GL.glGetIntegerv(GL.GL_MAJOR_VERSION)
@@ -65,10 +147,8 @@ def open_window(width: int, height: int, headless: bool, title: str = "MANN quad
     """
     if not headless and not has_display():
         raise DemoError(NO_DISPLAY)
-    try:
-        pygame.display.init()
-    except pygame.error as e:
-        raise DemoError(f"{NO_DISPLAY} (SDL: {e})") from None
+    driver = _init_video(headless)
+    _use_gl_platform(driver)
     _set_gl_attributes()
     flags = pygame.OPENGL | pygame.DOUBLEBUF
     flags |= pygame.HIDDEN if headless else pygame.RESIZABLE

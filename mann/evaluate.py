@@ -2,7 +2,7 @@
 
 import sys
 
-from mann.eval.evaluate import main
+from mann.eval.evaluate_cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

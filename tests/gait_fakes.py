@@ -1,6 +1,9 @@
-"""A stick 'dog' with a known gait, for the gait measures and the synthesizer's pictures."""
+"""A stick 'dog' with a known gait, for the gait measures and the synthesizer's pictures,
+and a standing pose to move rigidly."""
 
 from __future__ import annotations
+
+from functools import cache
 
 import numpy as np
 
@@ -23,3 +26,12 @@ def walker(frames: int = 600, period: int = 40, duty: float = 0.6, speed: float 
         p[:, paw, 2] = cycle * stride + np.where(down, 0.0, s * stride)
         p[:, paw, 1] = np.where(down, 0.01, 0.01 + 0.1 * np.sin(np.pi * s))
     return p
+
+
+@cache
+def standing_pose() -> np.ndarray:
+    """(27, 3) the shipped model's rest pose in its root frame (Left* joints on +X)."""
+    from mann.control.pose import rest_pose
+    from mann.nn.model import load_model
+
+    return rest_pose(load_model(None, device="cpu")).pos.copy()

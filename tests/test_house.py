@@ -172,3 +172,19 @@ def test_the_package_list_covers_every_package_and_its_data():
     found -= {"assets", "shaders"}
     assert found | {"mann.assets", "demo.shaders"} == listed
     assert '"mann.assets" = "assets"' in text and '"demo.shaders" = "shaders"' in text
+
+
+def test_docstrings_cite_only_documents_in_the_repository():
+    """No citation of the shared SPEC (outside the repository); every citation of
+    docs/reference.md names a section it has."""
+    sections = set(re.findall(r"^## (\d+)\. ", (ROOT / "docs/reference.md").read_text(), re.M))
+    assert sections == {str(n) for n in range(1, len(sections) + 1)}
+    cited, outside = set(), []
+    for top in ("mann", "demo", "tests"):
+        for path in (ROOT / top).rglob("*.py"):
+            text = path.read_text()
+            if re.search(r"\bSPEC\b", text) and path.name != "test_house.py":
+                outside.append(str(path.relative_to(ROOT)))
+            cited |= set(re.findall(r"reference\.md,?\s+(?:section\s+)?(\d+)", text))
+    assert not outside, "cites SPEC: " + ", ".join(outside)
+    assert cited and cited <= sections, f"sections cited but missing: {cited - sections}"

@@ -1,14 +1,10 @@
 """Plain mappings from device state to one character's commands (no device needed).
 
-The demo's controls (SPEC section 5):
-
-* keyboard: W/A/D forward and sideways, S stop, Q/E turn, arrow keys (up forward,
-  down stop, left/right turn); Left-Shift canter, Left-Ctrl trot, Left-Alt walk,
-  pace by default; Space jump, V sit, R stand, F lie (held).
-* gamepad (SDL game-controller layout): the left stick moves relative to the camera,
-  its deflection setting the speed over the whole range with the gait by speed
-  (``AUTO``), the right stick orbits the camera; right trigger canter, right shoulder
-  trot, left shoulder walk force a gait; A jump, B sit, Y stand, X lie.
+The controls are the table of :mod:`demo.input.bindings` (docs/reference.md, section
+5): keyboard keys and gamepad buttons are looked up there; the gamepad's left stick
+moves relative to the camera (the dog turns towards it) and its deflection sets the
+speed over the whole range, the gait following the speed (``AUTO``) unless a gait
+button is held; its right stick orbits the camera, its right trigger canters.
 
 Everything here is a pure function of its arguments; :class:`Intent` holds gait and
 action as the library's indices (:mod:`mann.control.commands`).
@@ -20,20 +16,14 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-import pygame
-
-from mann.control.commands import (
-    ACT_JUMP,
-    ACT_LIE,
-    ACT_SIT,
-    ACT_STAND,
-    AUTO,
-    CANTER,
-    DEFAULT_GAIT,
-    NONE,
-    TROT,
-    WALK,
+from demo.input.bindings import (
+    ACTIONS_BY_PRIORITY,
+    BY_COMMAND,
+    GAITS_BY_PRIORITY,
+    keys_of,
+    legend,
 )
+from mann.control.commands import ACTIONS, AUTO, CANTER, DEFAULT_GAIT, GAITS, NONE
 
 DEAD_ZONE = 0.2  # radial dead zone of both sticks (fraction of full deflection)
 TRIGGER_THRESHOLD = 0.5  # a trigger counts as pressed above this
@@ -41,22 +31,8 @@ TURN_FULL_ANGLE = math.radians(60.0)  # heading error that asks for a full-rate 
 CAMERA_YAW_RATE = math.radians(150.0)  # right stick full deflection, rad/s
 CAMERA_PITCH_RATE = math.radians(90.0)
 
-KEYBOARD_LEGEND = (
-    "W / Up  forward     A / D  sideways     S / Down  stop",
-    "Q E / Left Right  turn",
-    "L-Shift canter   L-Ctrl trot   L-Alt walk   (pace)",
-    "Space jump   V sit   R stand   F lie",
-    "P pause  N step  M slow  J velocities  T trajectory",
-    "H HUD  Tab next dog  F11 fullscreen  Bksp reset  Esc quit",
-    "mouse drag orbit   wheel zoom",
-)
-GAMEPAD_LEGEND = (
-    "left stick  move (camera relative)",
-    "right stick  orbit camera",
-    "RT canter   RB trot   LB walk   (stick: any speed)",
-    "A jump   B sit   Y stand   X lie",
-    "P pause  N step  M slow  F11 fullscreen  Esc quit",
-)
+KEYBOARD_LEGEND = legend(gamepad=False)
+GAMEPAD_LEGEND = legend(gamepad=True)
 
 
 @dataclass(frozen=True)
@@ -116,34 +92,20 @@ def _clip_unit(x: float, z: float) -> tuple[float, float]:
     return (x / n, z / n) if n > 1.0 else (x, z)
 
 
+def _held(command: str, keys: set[int]) -> bool:
+    return any(code in keys for code in keys_of(command))
+
+
 def keyboard_intent(keys: Collection[int]) -> Intent:
     """Commands for the set of held pygame key codes."""
     k = set(keys)
-    forward = 1.0 if (pygame.K_w in k or pygame.K_UP in k) else 0.0
-    side = (1.0 if pygame.K_a in k else 0.0) - (1.0 if pygame.K_d in k else 0.0)
-    if pygame.K_s in k or pygame.K_DOWN in k:
+    forward = 1.0 if _held("forward", k) else 0.0
+    side = float(_held("left", k)) - float(_held("right", k))
+    if _held("stop", k):
         forward, side = 0.0, 0.0
-    turn_left = pygame.K_q in k or pygame.K_LEFT in k
-    turn_right = pygame.K_e in k or pygame.K_RIGHT in k
-    turn = float(turn_left) - float(turn_right)
-    if pygame.K_LSHIFT in k:
-        gait = CANTER
-    elif pygame.K_LCTRL in k:
-        gait = TROT
-    elif pygame.K_LALT in k:
-        gait = WALK
-    else:
-        gait = DEFAULT_GAIT
-    action = NONE
-    for key, name in (
-        (pygame.K_SPACE, ACT_JUMP),
-        (pygame.K_v, ACT_SIT),
-        (pygame.K_r, ACT_STAND),
-        (pygame.K_f, ACT_LIE),
-    ):
-        if key in k:
-            action = name
-            break
+    turn = float(_held("turn_left", k)) - float(_held("turn_right", k))
+    gait = next((GAITS.index(g) for g in GAITS_BY_PRIORITY if _held(g, k)), DEFAULT_GAIT)
+    action = next((ACTIONS.index(a) for a in ACTIONS_BY_PRIORITY if _held(a, k)), NONE)
     return Intent(move=_clip_unit(side, forward), turn=turn, gait=gait, action=action)
 
 
@@ -195,20 +157,18 @@ def steer(move_char: tuple[float, float]) -> tuple[tuple[float, float], float]:
 
 
 def pad_gait(pad: PadState) -> int:
+    """Right trigger canter, then the gait buttons of the bindings, else :data:`AUTO`
+    (the stick's deflection sets the speed, the gait follows it)."""
     if pad.right_trigger > TRIGGER_THRESHOLD:
         return CANTER
-    if "rightshoulder" in pad.buttons:
-        return TROT
-    if "leftshoulder" in pad.buttons:
-        return WALK
-    return AUTO  # the stick's deflection sets the speed, the gait follows it
+    held = (GAITS.index(g) for g in GAITS_BY_PRIORITY if set(BY_COMMAND[g].pad) & pad.buttons)
+    return next(held, AUTO)
 
 
 def pad_action(pad: PadState) -> int:
-    for button, name in (("a", ACT_JUMP), ("b", ACT_SIT), ("y", ACT_STAND), ("x", ACT_LIE)):
-        if button in pad.buttons:
-            return name
-    return NONE
+    """The first action of the bindings whose button is held, else none."""
+    held = (a for a in ACTIONS_BY_PRIORITY if set(BY_COMMAND[a].pad) & pad.buttons)
+    return next((ACTIONS.index(a) for a in held), NONE)
 
 
 def pad_intent(pad: PadState, camera_yaw: float, character_yaw: float) -> Intent:

@@ -1,5 +1,6 @@
-"""What the scene draws this frame, as instance batches: a pure function of the
-controller state (no GL, testable).
+"""What one picture shows, as a :class:`Frame` (instance batches, the poses of the
+skinned bodies, the HUD): a pure function of the controller state (no GL, testable).
+:class:`demo.render.renderer.Renderer` draws it.
 
 The lit pass draws four meshes instanced: capsules (bones, ears), spheres (joints),
 dots, a coarse sphere for small things (eyes, trajectory points, contact marks), and
@@ -11,7 +12,8 @@ selected dog only, and the scene draws far capsules and spheres with coarser mes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +30,14 @@ VELOCITY_SECONDS = 0.12  # an arrow shows how far a joint goes in this time
 VELOCITY_MIN = 0.05  # m/s: slower joints get no arrow
 VELOCITY_COLOUR = (1.0, 0.93, 0.15, 1.0)
 CONTACT_DISC_RADIUS = 0.05
+# Bones and joints seen through the body: radii scaled down, at least THIN_MIN_RADIUS m.
+THIN_SCALE, THIN_JOINT_SCALE, THIN_MIN_RADIUS = 0.3, 0.6, 0.008
 ALL_JOINTS_UP_TO = 20  # herds larger than this draw joint spheres for the selected dog only
+
+
+# Character views: the skinned body, the skeleton (capsules), or the skeleton seen
+# through the body.
+VIEWS = ("mesh", "skeleton", "both")
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,22 @@ class SceneFlags:
     show_trajectory: bool = True
     show_velocities: bool = False
     selected: int = 0  # the character followed by the camera and detailed
+    show_skeleton: bool = True  # capsules, joint spheres and eye dots
+    show_body: bool = False  # the skinned body (drawn by demo.render.body_gl)
+
+    @property
+    def view(self) -> str:
+        """The name in VIEWS of what these flags show of the characters."""
+        if self.show_body:
+            return "both" if self.show_skeleton else "mesh"
+        return "skeleton"
+
+
+def with_view(flags: SceneFlags, view: str) -> SceneFlags:
+    """``flags`` showing the characters as ``view`` (one of VIEWS)."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r} (expected one of {', '.join(VIEWS)})")
+    return replace(flags, show_body=view != "skeleton", show_skeleton=view != "mesh")
 
 
 @dataclass(frozen=True)
@@ -66,16 +91,18 @@ def head_frame(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def dog_parts(
-    p: np.ndarray, contacts: np.ndarray, joint_dogs: np.ndarray
+    p: np.ndarray, contacts: np.ndarray, joint_dogs: np.ndarray, thin: bool = False
 ) -> tuple[g.Instances, g.Instances, g.Instances]:
     """Capsules (bones, ears), joint spheres (of dogs ``joint_dogs`` only) and eye dots
-    of poses p (N, 27, 3) with paw contacts (N, 4) bool."""
+    of poses p (N, 27, 3) with paw contacts (N, 4) bool; ``thin``: slim bones and
+    joints only, to be seen inside a body."""
     n = len(p)
     side = g.joint_side_colours()
+    radius = np.maximum(g.BONE_RADIUS * THIN_SCALE, THIN_MIN_RADIUS) if thin else g.BONE_RADIUS
     bones = g.capsule_instances(
         p[:, g.BONE_PARENTS].reshape(-1, 3),
         p[:, g.BONE_CHILDREN].reshape(-1, 3),
-        np.tile(g.BONE_RADIUS, n),
+        np.tile(radius, n),
         np.tile(side[g.BONE_CHILDREN], (n, 1)),
     )
     a, left, up = head_frame(p)
@@ -96,8 +123,12 @@ def dog_parts(
     )
     m = len(joint_dogs)
     joints = g.sphere_instances(
-        p[joint_dogs].reshape(-1, 3), np.tile(g.JOINT_RADIUS, m), jcol[joint_dogs].reshape(-1, 4)
+        p[joint_dogs].reshape(-1, 3),
+        np.tile(g.JOINT_RADIUS * (THIN_JOINT_SCALE if thin else 1.0), m),
+        jcol[joint_dogs].reshape(-1, 4),
     )
+    if thin:  # the body has its own ears and eyes
+        return bones, joints, _empty()
     eye_pos = np.concatenate([head + 0.075 * a + 0.03 * up + s * 0.032 * left for s in (1.0, -1.0)])
     eyes = g.sphere_instances(eye_pos, 0.012, g.DARK_COLOUR)
     return g.concat(bones, ears), joints, eyes
@@ -138,11 +169,13 @@ def build_frame(state, flags: SceneFlags) -> FrameGeometry:
     if flags.show_characters:
         p = np.asarray(state.positions, np.float64)
         contacts = np.asarray(state.contacts, bool)
-        joint_dogs = np.arange(len(p)) if len(p) <= ALL_JOINTS_UP_TO else np.array([sel])
-        caps, joints, eyes = dog_parts(p, contacts, joint_dogs)
-        capsules.append(caps)
-        spheres.append(joints)
-        dots += [eyes, contact_discs(p, contacts)]
+        if flags.show_skeleton:
+            joint_dogs = np.arange(len(p)) if len(p) <= ALL_JOINTS_UP_TO else np.array([sel])
+            caps, joints, eyes = dog_parts(p, contacts, joint_dogs, thin=flags.show_body)
+            capsules.append(caps)
+            spheres.append(joints)
+            dots.append(eyes)
+        dots.append(contact_discs(p, contacts))
         if flags.show_velocities:
             arrows.append(velocity_arrows(p[sel], np.asarray(state.velocities[sel], np.float64)))
     if flags.show_trajectory:
@@ -156,6 +189,57 @@ def build_frame(state, flags: SceneFlags) -> FrameGeometry:
         return g.concat(*parts) if parts else _empty()
 
     return FrameGeometry(join(capsules), join(spheres), join(dots), join(arrows))
+
+
+@dataclass(frozen=True)
+class Poses:
+    """The characters' displayed joints, each (N, 27, 3) world: positions (m), the
+    predicted forward and up vectors (the skinned bodies are posed from them)."""
+
+    positions: np.ndarray
+    forward: np.ndarray
+    up: np.ndarray
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Everything one picture shows; the renderer draws this and reads nothing else.
+
+    size: (width, height) pixels. geometry: the instanced parts (:func:`build_frame`).
+    bodies: the poses of the skinned bodies to draw (None: no bodies); see_through:
+    the bodies half-transparent over the skeleton. hud: a demo.render.hud.HudData (None:
+    no HUD); hud_time (s) paces its text re-rendering, hud_now re-renders changed text
+    at once (recordings). finish: wait until the GPU is done (benchmarks time it too).
+    """
+
+    size: tuple[int, int]
+    geometry: FrameGeometry
+    bodies: Poses | None = None
+    see_through: bool = False
+    hud: Any = None
+    hud_time: float = 0.0
+    hud_now: bool = False
+    finish: bool = False
+
+
+def compose(state, flags: SceneFlags, size: tuple[int, int], hud=None, **timing) -> Frame:
+    """The Frame of a controller state (duck-typed ControllerState) seen with ``flags``
+    at ``size``; ``hud`` and ``timing`` (hud_time, hud_now, finish) as in Frame."""
+    bodies = None
+    if flags.show_body and flags.show_characters:
+        bodies = Poses(
+            np.asarray(state.positions, np.float64),
+            np.asarray(state.forward, np.float64),
+            np.asarray(state.up, np.float64),
+        )
+    return Frame(
+        size=(int(size[0]), int(size[1])),
+        geometry=build_frame(state, flags),
+        bodies=bodies,
+        see_through=flags.show_skeleton,
+        hud=hud,
+        **timing,
+    )
 
 
 def split_by_distance(

@@ -2,10 +2,15 @@
 
 :func:`load_program` raises :class:`ShaderError` naming the shader file and quoting
 the driver's log when a stage fails to compile or the program fails to link.
+:meth:`Program.set` raises :class:`ShaderError` naming the program and the uniform
+when neither shader declares it (a misspelling); a declared uniform that the driver
+optimised out is set to nothing, silently.
 """
 
 from __future__ import annotations
 
+import ctypes
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -18,7 +23,13 @@ PROGRAMS: dict[str, tuple[str, str]] = {
     "shadow": ("lit.vert", "shadow.frag"),
     "ground": ("ground.vert", "ground.frag"),
     "overlay": ("overlay.vert", "overlay.frag"),
+    "skinned": ("skinned.vert", "skinned.frag"),
+    "skinned_shadow": ("skinned.vert", "shadow.frag"),
+    # Skinned world positions read back by transform feedback (tests).
+    "skinned_capture": ("skinned.vert", "shadow.frag"),
 }
+# Program name -> vertex outputs captured by transform feedback (interleaved).
+FEEDBACK: dict[str, tuple[str, ...]] = {"skinned_capture": ("v_world",)}
 
 
 def shaders_path() -> Path:
@@ -35,15 +46,35 @@ def _log(text) -> str:
     return text.decode(errors="replace").strip() if isinstance(text, bytes) else str(text).strip()
 
 
+_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_UNIFORM = re.compile(r"\buniform\b([^;{]*);")
+_ARRAY = re.compile(r"\[[^\]]*\]")
+
+
+def declared_uniforms(source: str) -> set[str]:
+    """Names of the uniforms a GLSL source declares (``uniform T a, b[4];`` gives a, b;
+    comments ignored; uniform blocks are not used here and not read)."""
+    names = set()
+    for decl in _UNIFORM.findall(_COMMENTS.sub(" ", source)):
+        parts = _ARRAY.sub("", decl).split(",")
+        names.add(parts[0].split()[-1])  # the first name follows the type
+        names.update(p.split()[0] for p in parts[1:] if p.split())
+    return names
+
+
+def _source(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ShaderError(f"{path}: cannot read shader ({e.strerror})") from None
+
+
 def compile_shader(path: Path) -> int:
     """Compile one stage (type from the suffix .vert/.frag); returns the GL name."""
     kinds = {".vert": GL.GL_VERTEX_SHADER, ".frag": GL.GL_FRAGMENT_SHADER}
     if path.suffix not in kinds:
         raise ShaderError(f"{path.name}: unknown shader stage (expected .vert or .frag)")
-    try:
-        source = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ShaderError(f"{path}: cannot read shader ({e.strerror})") from None
+    source = _source(path)
     shader = GL.glCreateShader(kinds[path.suffix])
     GL.glShaderSource(shader, source)
     GL.glCompileShader(shader)
@@ -54,10 +85,17 @@ def compile_shader(path: Path) -> int:
     return shader
 
 
+def _feedback_varyings(handle: int, names: tuple[str, ...]) -> None:
+    """Declare transform-feedback outputs (must precede linking)."""
+    strings = (ctypes.c_char_p * len(names))(*(n.encode() for n in names))
+    pointer = ctypes.cast(strings, ctypes.POINTER(ctypes.POINTER(GL.GLchar)))
+    GL.glTransformFeedbackVaryings(handle, len(names), pointer, GL.GL_INTERLEAVED_ATTRIBS)
+
+
 class Program:
     """A linked program with cached uniform locations."""
 
-    def __init__(self, name: str, vert: Path, frag: Path):
+    def __init__(self, name: str, vert: Path, frag: Path, feedback: tuple[str, ...] = ()):
         self.name = name
         stages = [compile_shader(vert)]
         try:
@@ -68,6 +106,8 @@ class Program:
         self.handle = GL.glCreateProgram()
         for s in stages:
             GL.glAttachShader(self.handle, s)
+        if feedback:
+            _feedback_varyings(self.handle, feedback)
         GL.glLinkProgram(self.handle)
         for s in stages:
             GL.glDetachShader(self.handle, s)
@@ -78,14 +118,24 @@ class Program:
             raise ShaderError(
                 f"program {name!r} ({vert.name} + {frag.name}) failed to link:\n{log}"
             )
+        self.files = f"{vert.name} + {frag.name}"
+        self.declared = declared_uniforms(_source(vert)) | declared_uniforms(_source(frag))
         self._locations: dict[str, int] = {}
 
     def use(self) -> None:
         GL.glUseProgram(self.handle)
 
     def _loc(self, uniform: str) -> int:
+        """The uniform's location; -1 for one the shaders declare but the driver
+        optimised out (unused); ShaderError for one they do not declare."""
         if uniform not in self._locations:
-            self._locations[uniform] = GL.glGetUniformLocation(self.handle, uniform)
+            loc = GL.glGetUniformLocation(self.handle, uniform)
+            if loc < 0 and _ARRAY.sub("", uniform) not in self.declared:
+                raise ShaderError(
+                    f"program {self.name!r} ({self.files}) has no uniform {uniform!r} "
+                    f"(its shaders declare {', '.join(sorted(self.declared)) or 'none'})"
+                )
+            self._locations[uniform] = loc
         return self._locations[uniform]
 
     def set(self, uniform: str, value) -> None:
@@ -93,7 +143,7 @@ class Program:
         (matrices in numpy's row-major math layout); bools and ints via set_int."""
         loc = self._loc(uniform)
         if loc < 0:
-            return  # optimised out by the driver: nothing to set
+            return  # declared, but optimised out by the driver: nothing to set
         v = np.asarray(value, np.float32)
         if v.shape == (4, 4):
             GL.glUniformMatrix4fv(loc, 1, GL.GL_TRUE, v)
@@ -120,4 +170,4 @@ def load_program(name: str, shaders_dir: Path | None = None) -> Program:
         raise ShaderError(f"unknown program {name!r} (known: {', '.join(PROGRAMS)})")
     d = Path(shaders_dir) if shaders_dir else shaders_path()
     vert, frag = PROGRAMS[name]
-    return Program(name, d / vert, d / frag)
+    return Program(name, d / vert, d / frag, FEEDBACK.get(name, ()))

@@ -41,9 +41,15 @@ class SceneRenderer:
         self.shadow_matrix = g.planar_shadow_matrix(LIGHT_DIR, SHADOW_PLANE_Y)
 
     def draw(
-        self, geom: FrameGeometry, view_proj: np.ndarray, eye: np.ndarray, target: np.ndarray
+        self,
+        geom: FrameGeometry,
+        view_proj: np.ndarray,
+        eye: np.ndarray,
+        target: np.ndarray,
+        body=None,
     ) -> None:
-        """Clear and draw the scene into the bound framebuffer and viewport."""
+        """Clear and draw the scene into the bound framebuffer and viewport; ``body``
+        (a posed demo.render.body_gl.BodyRenderer, or None) adds skinned characters."""
         GL.glClearColor(*SKY_COLOUR, 1.0)
         GL.glClearStencil(0)
         GL.glClear(GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT | GL.GL_STENCIL_BUFFER_BIT)
@@ -55,8 +61,8 @@ class SceneRenderer:
         self.dots.set_instances(geom.dots)
         self.arrows.set_instances(geom.arrows)
         self._draw_ground(view_proj, eye, target)
-        self._draw_shadows(view_proj)
-        self._draw_lit(view_proj, eye)
+        self._draw_shadows(view_proj, body)
+        self._draw_lit(view_proj, eye, body)
 
     def _draw_ground(self, view_proj, eye, target) -> None:
         p = self.ground
@@ -73,7 +79,7 @@ class SceneRenderer:
         GL.glDisable(GL.GL_CULL_FACE)
         self.quad.draw()
 
-    def _draw_shadows(self, view_proj) -> None:
+    def _draw_shadows(self, view_proj, body) -> None:
         # Each ground pixel is darkened once, however many bones overlap there.
         p = self.shadow
         p.use()
@@ -88,25 +94,35 @@ class SceneRenderer:
         GL.glDepthMask(GL.GL_FALSE)
         for mesh in self.capsules:
             mesh.draw()
+        if body is not None:
+            body.draw_shadows(view_proj, self.shadow_matrix, SHADOW_COLOUR)
         GL.glDepthMask(GL.GL_TRUE)
         GL.glDisable(GL.GL_STENCIL_TEST)
         GL.glDisable(GL.GL_BLEND)
 
-    def _draw_lit(self, view_proj, eye) -> None:
+    def _draw_lit(self, view_proj, eye, body) -> None:
+        lighting = {
+            "u_light_dir": LIGHT_DIR,
+            "u_eye": eye,
+            "u_fog_colour": SKY_COLOUR,
+            "u_fog_start": FOG_START,
+            "u_fog_end": FOG_END,
+        }
+        if body is not None:
+            body.draw_opaque(view_proj, lighting)
         p = self.lit
         p.use()
         p.set("u_view_proj", view_proj)
         p.set("u_shadow", np.eye(4))
-        p.set("u_light_dir", LIGHT_DIR)
-        p.set("u_eye", eye)
-        p.set("u_fog_colour", SKY_COLOUR)
-        p.set("u_fog_start", FOG_START)
-        p.set("u_fog_end", FOG_END)
+        for name, value in lighting.items():
+            p.set(name, value)
         GL.glEnable(GL.GL_CULL_FACE)
         GL.glCullFace(GL.GL_BACK)
         for mesh in (*self.capsules, *self.spheres, self.dots):
             mesh.draw()
         self.arrows.draw()
+        if body is not None:
+            body.draw_blended(view_proj, lighting)
         GL.glDisable(GL.GL_CULL_FACE)
 
     def delete(self) -> None:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 STEP = 1.0 / 60.0  # s: the controller's fixed step, one trajectory point and one frame
 
-# Base speed per gait (walk, pace, trot, canter), m/s, calibrated on the 8 shared clips by
+# Base speed per gait (walk, pace, trot, canter), m/s, calibrated on the 42 BVH takes by
 # mann.data.calibrate (its docstring has the numbers); a model file carries its own.
-GAIT_SPEEDS: tuple[float, ...] = (0.50, 0.72, 0.93, 1.6)
+GAIT_SPEEDS: tuple[float, ...] = (0.50, 0.96, 1.94, 3.13)
 
 # The real dog per speed band (0.3-0.7, 0.7-1.1, 1.1-1.6, 1.6-2.5, > 2.5 m/s), measured on
 # the 42 takes by mann.eval.reference (``python -m mann.eval.reference`` prints them): the
@@ -17,9 +17,9 @@ GAIT_SPEEDS: tuple[float, ...] = (0.50, 0.72, 0.93, 1.6)
 # rate while moving; it circles at 250-275 deg/s for seconds in D1_049 at 0.6 m/s) and
 # the acceleration limit (m/s^2: the 75th percentile of its |acceleration|). The
 # controller interpolates them over speed; a model file may carry its own.
-SPEED_KNOTS: tuple[float, ...] = (0.47, 0.89, 1.25, 1.94, 3.12)
-TURN_RATES: tuple[float, ...] = (254.3, 216.3, 144.4, 99.5, 41.0)
-ACCELERATIONS: tuple[float, ...] = (0.69, 0.45, 0.89, 1.22, 1.03)
+SPEED_KNOTS: tuple[float, ...] = (0.47, 0.89, 1.26, 1.94, 3.13)
+TURN_RATES: tuple[float, ...] = (254.3, 215.7, 139.1, 97.6, 41.0)
+ACCELERATIONS: tuple[float, ...] = (0.68, 0.47, 0.88, 1.19, 1.02)
 
 # Tunables a model file may set (ControllerConfig.for_model): how many numbers, upper bound.
 _MODEL_TUNABLES = {

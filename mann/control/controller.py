@@ -1,4 +1,5 @@
-"""The per-frame character controller of SPEC 5, headless and vectorised over N dogs.
+"""The per-frame character controller (docs/reference.md, section 5), headless and
+vectorised over N dogs.
 
 Each :meth:`Controller.step` advances every character by one fixed step of 1/60 s
 (:data:`mann.control.config.STEP`) with ONE network call: commands -> targets
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import fields, is_dataclass
 
 import numpy as np
 
@@ -41,6 +41,7 @@ from mann.control.ik import PawIK
 from mann.control.pid import SpeedPID
 from mann.control.pose import bone_directions, rest_bone_lengths, restore_bone_lengths
 from mann.control.pose import rest_pose as default_rest_pose
+from mann.control.rows import put_rows, take_rows
 from mann.control.state import ControllerState
 from mann.control.targets import JumpTimer, full_turn_rate, plan_targets, ready_to_jump
 from mann.control.trajectory import (
@@ -52,14 +53,11 @@ from mann.control.trajectory import (
     correct_future,
     input_samples,
     move_root,
+    rest_scale,
     shift_past,
 )
 from mann.core import quat
 from mann.features.layout import (
-    IDLE,
-    LIE,
-    SIT,
-    STAND,
     InputFeatures,
     JointBlock,
     OutputFeatures,
@@ -73,37 +71,6 @@ __all__ = [
 
 log = logging.getLogger("mann")
 REST_ACTIONS = (ACT_SIT, ACT_STAND, ACT_LIE)
-
-
-def take_rows(block, rows: np.ndarray):
-    """A copy of a dataclass of (N, ...) arrays (nested ones too) holding only ``rows``."""
-    return type(block)(
-        **{
-            f.name: take_rows(v, rows) if is_dataclass(v) else v[rows]
-            for f in fields(block)
-            for v in (getattr(block, f.name),)
-        }
-    )
-
-
-def put_rows(block, rows: np.ndarray, part) -> None:
-    """Write ``part`` (as made by :func:`take_rows`) back into ``block``'s ``rows``."""
-    for f in fields(block):
-        v = getattr(block, f.name)
-        if is_dataclass(v):
-            put_rows(v, rows, getattr(part, f.name))
-        else:
-            v[rows] = getattr(part, f.name)
-
-
-def rest_scale(style: np.ndarray, exponents) -> np.ndarray:
-    """(N,) factor on the root motion so that resting poses do not drift (SPEC 5.5):
-    min((1 - idle)^a, (1 - sit - stand - lie)^b) of the root styles ``style`` (N, 6)."""
-    a, b = exponents
-    return np.minimum(
-        np.clip(1.0 - style[:, IDLE], 0.0, 1.0) ** a,
-        np.clip(1.0 - style[:, SIT] - style[:, STAND] - style[:, LIE], 0.0, 1.0) ** b,
-    )
 
 
 class Controller:
@@ -264,7 +231,8 @@ class Controller:
         self.state.network_ms = network_ms
 
     def _steer(self, cmd: Commands) -> None:
-        """Targets and the future trajectory blend (SPEC 5.2-5.3, turning as an arc)."""
+        """Targets and the future trajectory blend (docs/reference.md, section 5, steps
+        2-3; turning as an arc)."""
         cfg = self.config
         current = self.current_speed()
         ready = ready_to_jump(cmd, current, cfg)
@@ -358,7 +326,7 @@ class Controller:
 
     def _advance(self, out: OutputFeatures, rows: np.ndarray) -> None:
         """Trajectory and pose update of the characters ``rows`` (N,) bool from their
-        prediction ``out`` (those rows only; SPEC 5.5-5.6)."""
+        prediction ``out`` (those rows only; docs/reference.md, section 5, steps 6-8)."""
         cfg = self.config
         traj, pose = take_rows(self.traj, rows), take_rows(self.pose, rows)
         root0 = traj.root_pos.copy()[:, None]

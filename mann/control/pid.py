@@ -1,4 +1,4 @@
-"""The reference's PID on the root speed (SPEC 5.2)."""
+"""The reference's PID on the root speed (docs/reference.md, section 5, step 2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Commands turned into targets (SPEC 5.2): speed, heading, turning rate, style.
+"""Commands turned into targets (docs/reference.md, section 5, step 2): speed, heading,
+turning rate, style, correction.
 
 :func:`plan_targets` turns validated :class:`mann.control.commands.Commands`, with the
 characters' current root speed, into a desired speed, the direction to head for, a
@@ -104,10 +105,9 @@ def ready_to_jump(cmd: Commands, current_speed: np.ndarray, cfg) -> np.ndarray:
     return (cmd.action == ACT_JUMP) & (current_speed > cfg.jump_min_speed)
 
 
-def plan_targets(
-    cmd: Commands, current_speed: np.ndarray, cfg, jumping=None, settled=None
-) -> Targets:
-    """Targets from validated commands and the root speed ``(N,)`` m/s (SPEC 5.2).
+def plan_targets(cmd: Commands, current_speed, cfg, jumping=None, settled=None) -> Targets:
+    """Targets from validated commands and the root speed ``(N,)`` m/s (docs/reference.md,
+    section 5, step 2).
 
     cfg: a :class:`mann.control.config.ControllerConfig` (gait speeds, turn speed, jump
     and rest thresholds). jumping: (N,) bool, characters in the air (a

@@ -1,5 +1,5 @@
 """The run-time root trajectory of N characters: 111 points, one per step of 1/60 s
-(:data:`mann.control.config.STEP`; SPEC 5).
+(:data:`mann.control.config.STEP`; docs/reference.md, section 5).
 
 Points 0..59 are the past, point 60 (:data:`ROOT`) the root now, 61..110 the future.
 All arrays are world space (y = 0): ``pos`` (N, 111, 3) m, ``dir`` (N, 111, 3) unit
@@ -19,10 +19,13 @@ from mann.core import quat
 from mann.features.layout import (
     CURRENT_SAMPLE,
     IDLE,
+    LIE,
     NUM_FUTURE,
     NUM_SAMPLES,
     NUM_STYLES,
     SAMPLE_STEP,
+    SIT,
+    STAND,
 )
 
 ROOT = CURRENT_SAMPLE * SAMPLE_STEP  # 60
@@ -121,8 +124,9 @@ def arc(root_yaw: np.ndarray, offset: np.ndarray, rate: np.ndarray, speed: np.nd
 
 
 def blend_future(traj: Trajectory, target_vel, target_dir, exponents=(0.75, 1.25, 1.0)) -> None:
-    """Steer the future half towards the target (SPEC 5.3): per future point 61..110,
-    ``target_vel`` m/s and unit ``target_dir`` (N, 50, 3), world.
+    """Steer the future half towards the target (docs/reference.md, section 5, step 3):
+    per future point 61..110, ``target_vel`` m/s and unit ``target_dir`` (N, 50, 3),
+    world.
 
     Point k ahead (w = k / 50) takes ``1 - (1 - w)^b`` of its target: b = exponents
     (position, direction, velocity). Positions blend per step: each point's step from
@@ -194,7 +198,8 @@ def move_root(traj: Trajectory, step: np.ndarray, angle: np.ndarray) -> np.ndarr
 
 
 def correct_future(traj: Trajectory, pos, dir, vel, correction, extrapolation: float = 0.5):
-    """Update points 61..110 from the network's samples 6..11 (SPEC 5.5).
+    """Update points 61..110 from the network's samples 6..11 (docs/reference.md,
+    section 5, step 7).
 
     pos, dir, vel: (N, 6, 2) x, z in the (already moved) root's frame. Samples are
     interpolated linearly to the points, blended with each point's extrapolation
@@ -219,3 +224,13 @@ def correct_future(traj: Trajectory, pos, dir, vel, correction, extrapolation: f
     traj.dir[:, fut] = quat.unit(traj.dir[:, fut] + c * (d - traj.dir[:, fut]), d)
     traj.vel[:, fut] += c * (v - traj.vel[:, fut])
     traj.pos[:, fut, 1] = 0.0
+
+
+def rest_scale(style: np.ndarray, exponents) -> np.ndarray:
+    """(N,) factor on the root motion so that resting poses do not drift (docs/reference.md,
+    section 5): min((1 - idle)^a, (1 - sit - stand - lie)^b) of the root styles ``style`` (N, 6)."""
+    a, b = exponents
+    return np.minimum(
+        np.clip(1.0 - style[:, IDLE], 0.0, 1.0) ** a,
+        np.clip(1.0 - style[:, SIT] - style[:, STAND] - style[:, LIE], 0.0, 1.0) ** b,
+    )

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mann.core.errors import UserError
+
 LANDMARKS = (
     "hips", "spine", "neck", "head", "head_site",
     "hip_left", "hip_right", "shoulder_left", "shoulder_right",
@@ -91,7 +93,7 @@ class Skeleton:
         return np.linalg.norm(positions - positions[..., parents, :], axis=-1)
 
     def check_names(self, names, source: str) -> None:
-        """Raise ValueError naming ``source`` when ``names`` differ from the skeleton's."""
+        """Raise UserError naming ``source`` when ``names`` differ from the skeleton's."""
         names = [str(n) for n in names]
         if tuple(names) == self.joint_names:
             return
@@ -111,7 +113,7 @@ class Skeleton:
         if moved:
             more = " ..." if len(moved) > 6 else ""
             parts.append("out of order: " + ", ".join(moved[:6]) + more)
-        raise ValueError(
+        raise UserError(
             f"{source}: joint names do not match the {self.num_joints}-joint {self.name} "
             f"skeleton ({'; '.join(parts)})"
         )

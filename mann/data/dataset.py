@@ -14,7 +14,25 @@ The ``.npz`` holds ``X`` (N, 480), ``Y`` (N, 363) float32; ``clip`` (N,) int32 i
 ``clip_names`` (C,); ``frame`` (N,) int32 (the clip frame t of the row); ``mirrored``
 (N,) bool; ``synthetic`` (N,) bool; ``weight`` (N,) float32 (see below); ``Xmean``, ``Xstd`` (480,),
 ``Ymean``, ``Ystd`` (363,) float32; ``layout_version`` (scalar int32);
-``style_seconds`` (C, 6) float32: seconds of each style per clip (soft labels summed).
+``style_seconds`` (C, 6) float32: seconds of each style per clip (soft labels summed
+over the frames on the floor); ``raised_frames`` and ``rows_removed`` (C,) int32: frames
+on raised ground per clip and rows left out for them (per copy, unmirrored);
+``meta_json`` (a JSON string, when real clips are in the set): what the trainer writes
+into the model file (:mod:`mann.data.describe`): ``skeleton`` (``rest_pose`` (27, 3),
+``bone_lengths`` (27,)), ``controller`` (``gait_speeds``, :mod:`mann.data.calibrate`),
+``styles``, ``data`` (takes, minutes per style, frames removed) and ``licence``.
+
+Raised ground (:mod:`mann.data.ground`): the network knows only a flat floor at y = 0,
+so a row whose frames t - RAISED_BEFORE .. t + RAISED_AFTER touch a frame on raised
+support is left out. Heights enter a row only through its joint blocks (frames t - 2 ..
+t, and the root motion t -> t + 1): the trajectory samples hold the ground projection
+of the hips, its facing, velocity and speed and the style weights, nothing of the
+ground's height, so a row whose joint blocks stand on the floor is a valid floor row
+even when its trajectory window (t - 60 .. t + 51) reaches a platform. The margin of
+ROOT_SIGMA frames covers the root facing's smoothing; the rule's own climbing margins
+already extend a raised stretch until all four paws are back on the floor. Leaving
+out the whole trajectory window instead would drop 3 of the 5 jumps of the data,
+which happen within a second of the step obstacle of the D1_ex04 takes.
 
 Synthesized clips (``--synth``, made by ``python -m mann.synth``) keep the style labels
 they were generated with. So that the real frames dominate where they cover, a
@@ -37,7 +55,7 @@ any group whose std is below 1e-4 gets std 1.
 
 from __future__ import annotations
 
-import argparse
+import json
 import re
 import sys
 import time
@@ -46,13 +64,19 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from mann.characters import DOG
 from mann.core.atomic import atomic_path
+from mann.core.cli import ToolParser, check_output_dir, check_output_file, run_tool
+from mann.core.errors import InputNotFoundError
+from mann.data.calibrate import CALIBRATION_BANDS, gait_speeds, moving_frames
+from mann.data.describe import LICENCE, bone_lengths, describe, idle_candidates, rest_pose
+from mann.data.ground import grow, raised_support
 from mann.data.labels import (
     clip_labels,
     load_overrides,
+    paw_contacts,
     plot_labels,
     read_clip_styles,
-    style_seconds,
 )
 from mann.features.extract import motion_features
 from mann.features.layout import (
@@ -67,11 +91,18 @@ from mann.features.layout import (
     output_names,
     traj_in_index,
 )
+from mann.features.root import ROOT_SIGMA, root_speed
 from mann.motion.clip import Clip
 from mann.motion.io import clip_files, load_clip
 from mann.motion.rig import mirror_clip, normalise_clip
 
 MIN_STD = 1e-4
+# Rows whose frames [t - RAISED_BEFORE, t + RAISED_AFTER] touch raised ground are left
+# out: heights enter a row only through its joint blocks (frames t - 2 .. t: positions
+# and velocities of t - 1 and t; the root motion t -> t + 1), widened by the smoothing
+# of the root's facing (ROOT_SIGMA frames) that expresses them (module docstring).
+RAISED_BEFORE = 2 + int(ROOT_SIGMA)
+RAISED_AFTER = 1 + int(ROOT_SIGMA)
 SYNTH_WEIGHT = 0.25  # weight of a synthetic row that real rows cover
 COVERED_SPEED_PERCENTILE = 99.0  # real rows cover speeds up to this percentile of theirs
 # Names (mann.layout.input_names/output_names) ending in an axis letter after one of
@@ -133,19 +164,71 @@ def row_weights(x: np.ndarray, synthetic: np.ndarray, synth_weight: float = SYNT
     return weight
 
 
-def _clip_rows(path: Path, overrides: dict, mirror: bool, plots_dir):
-    """(clip name, style seconds, [(X, Y, frames, mirrored)]) of one clip file."""
+def raised_rows(raised: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    """(N,) bool: the rows (frame t each) that see raised ground: a frame of ``raised``
+    (F,) within [t - RAISED_BEFORE, t + RAISED_AFTER] (see the module docstring)."""
+    seen = grow(np.asarray(raised, dtype=bool), RAISED_AFTER, RAISED_BEFORE)
+    return seen[np.asarray(frames)]
+
+
+def _clip_rows(path: Path, overrides: dict, mirror: bool, plots_dir, synthetic: bool) -> dict:
+    """One clip file's rows [(X, Y, frames, mirrored)] and what the model file needs
+    from it (:mod:`mann.data.describe`), rows on raised ground left out."""
     clip = normalise_clip(load_clip(path))
     labels = read_clip_styles(path, clip.num_frames)
     if labels is None or plots_dir is not None:  # the rules, for labels or for the plot
         ruled, contacts = clip_labels(clip, overrides)
         labels = ruled if labels is None else labels
+    else:
+        contacts = paw_contacts(clip.positions, clip.framerate)
+    raised = raised_support(clip.positions, contacts, clip.framerate)
     if plots_dir is not None:
         Path(plots_dir).mkdir(parents=True, exist_ok=True)
-        plot_labels(clip, labels, contacts, Path(plots_dir) / f"{clip.name}.png")
+        plot_labels(clip, labels, contacts, Path(plots_dir) / f"{clip.name}.png", raised)
     versions = [(clip, False)] + ([(mirror_clip(clip), True)] if mirror else [])
-    rows = [(*clip_features(c, labels), is_mirror) for c, is_mirror in versions]
-    return clip.name, list(style_seconds(labels, clip.framerate).values()), rows
+    rows, removed = [], 0
+    for c, is_mirror in versions:
+        x, y, frames = clip_features(c, labels)
+        keep = ~raised_rows(raised, frames)
+        removed = int((~keep).sum())
+        rows.append((x[keep], y[keep], frames[keep], is_mirror))
+    speed = root_speed(clip.positions, clip.framerate)
+    return {
+        "name": clip.name,
+        "synthetic": synthetic,
+        "frames": clip.num_frames,
+        "raised_frames": int(raised.sum()),
+        "rows_removed": removed,
+        "style_seconds": labels[~raised].sum(axis=0) / clip.framerate,
+        "rows": rows,
+        "speed": speed,
+        "contacts": contacts[~raised],
+        "moving": moving_frames(clip.positions, labels, raised),
+        "rest": idle_candidates(clip.positions, labels, speed, raised),
+        "bones": DOG.bone_lengths(clip.positions.astype(np.float64)),
+    }
+
+
+def _runtime_meta(real: list[dict], description: dict) -> dict:
+    """meta_json of the data set: what the trainer writes into the model file."""
+    moving = np.concatenate([c["moving"] for c in real])
+    speeds = gait_speeds(np.concatenate([c["speed"] for c in real]), moving)
+    meta = {
+        "skeleton": {"bone_lengths": bone_lengths([c["bones"] for c in real]).tolist()},
+        "controller": {},
+        "styles": list(STYLE_NAMES),
+        "data": {**description, "gait_calibration": speeds},
+        "licence": LICENCE,
+    }
+    # Clips without a still idle frame or without every gait leave these out: the
+    # runtime then derives the rest pose from the network and uses its default speeds
+    # (mann.control.pose, mann.control.config), and the summary says so.
+    candidates = np.concatenate([c["rest"] for c in real])
+    if len(candidates):
+        meta["skeleton"]["rest_pose"] = rest_pose(candidates).tolist()
+    if all(g in speeds for g in CALIBRATION_BANDS):
+        meta["controller"]["gait_speeds"] = [speeds[g] for g in CALIBRATION_BANDS]
+    return meta
 
 
 def build_dataset(
@@ -169,26 +252,32 @@ def build_dataset(
         files += [(p, True) for p in clip_files(synth_dir)]
     keys = ("X", "Y", "clip", "frame", "mirrored", "synthetic")
     parts: dict[str, list[np.ndarray]] = {k: [] for k in keys}
-    names, seconds = [], []
+    clips = []
     for path, synthetic in tqdm(files, desc="clips", disable=not progress):
         plots = None if synthetic else plots_dir
-        name, secs, rows = _clip_rows(path, overrides, mirror, plots)
-        for x, y, frames, is_mirror in rows:
+        info = _clip_rows(path, overrides, mirror, plots, synthetic)
+        for x, y, frames, is_mirror in info.pop("rows"):
             parts["X"].append(x)
             parts["Y"].append(y)
-            parts["clip"].append(np.full(len(x), len(names), dtype=np.int32))
+            parts["clip"].append(np.full(len(x), len(clips), dtype=np.int32))
             parts["frame"].append(frames.astype(np.int32))
             parts["mirrored"].append(np.full(len(x), is_mirror))
             parts["synthetic"].append(np.full(len(x), synthetic))
-        names.append(name)
-        seconds.append(secs)
+        clips.append(info)
     data = {k: np.concatenate(v) for k, v in parts.items()}
-    data["clip_names"] = np.array(names, dtype=str)
+    data["clip_names"] = np.array([c["name"] for c in clips], dtype=str)
     data["weight"] = row_weights(data["X"], data["synthetic"], synth_weight)
     stats = normalisation(data["X"], data["Y"], data["weight"])
     data.update(zip(("Xmean", "Xstd", "Ymean", "Ystd"), stats, strict=True))
     data["layout_version"] = np.int32(LAYOUT_VERSION)
+    seconds = [c["style_seconds"] for c in clips]
     data["style_seconds"] = np.array(seconds, dtype=np.float32).reshape(-1, len(STYLE_NAMES))
+    data["raised_frames"] = np.array([c["raised_frames"] for c in clips], dtype=np.int32)
+    data["rows_removed"] = np.array([c["rows_removed"] for c in clips], dtype=np.int32)
+    real = [c for c in clips if not c["synthetic"]]
+    if real:
+        meta = _runtime_meta(real, describe(clips, synth_dir, synth_weight, mirror))
+        data["meta_json"] = np.array(json.dumps(meta))
     return data
 
 
@@ -204,8 +293,66 @@ def save_dataset(data: dict, out, txt: bool = False) -> None:
                 np.savetxt(tmp, data[key], fmt="%.6g")
 
 
+def summary(data: dict, synth_weight: float = SYNTH_WEIGHT) -> str:
+    """Per clip its style seconds and what raised ground removed; totals; gait speeds."""
+    lines = []
+    for name, secs, raised, removed in zip(
+        data["clip_names"],
+        data["style_seconds"],
+        data["raised_frames"],
+        data["rows_removed"],
+        strict=True,
+    ):
+        styles = " ".join(f"{k} {v:.1f}s" for k, v in zip(STYLE_NAMES, secs, strict=True))
+        lines.append(f"{name} {styles}; raised frames {raised}, rows removed {removed}")
+    synth = data["synthetic"]
+    real_clips = np.unique(data["clip"][~synth])
+    total = data["style_seconds"][real_clips].sum(axis=0)
+    lines.append(
+        "real clips, seconds per style: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in zip(STYLE_NAMES, total, strict=True))
+        + f"; raised frames {data['raised_frames'][real_clips].sum()}, rows removed "
+        f"{data['rows_removed'][real_clips].sum()} per copy"
+    )
+    if "meta_json" in data:
+        meta = json.loads(str(data["meta_json"]))
+        cal = meta["data"]["gait_calibration"]
+        gaits = [g for g in CALIBRATION_BANDS if g in cal]
+        speeds = (f"{g} {cal[g]:.3f} ({cal['seconds_' + g]:.0f} s)" for g in gaits)
+        lines.append("gait speeds (m/s): " + ", ".join(speeds))
+        if "gait_speeds" not in meta["controller"]:
+            lines.append("not every gait band has frames: the model keeps default gait speeds")
+        if "rest_pose" not in meta["skeleton"]:
+            lines.append("no still idle frame: the model derives its rest pose from its network")
+    if synth.any():
+        low = (data["weight"][synth] < 1).mean()
+        lines.append(
+            f"synthetic rows: {synth.sum()} ({100 * low:.0f}% covered by real rows, weighted "
+            f"{synth_weight}); real rows: {(~synth).sum()}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m mann.dataset", description=__doc__.split("\n")[0])
+    """The command line; user errors as one line and exit code 2 (:mod:`mann.core.cli`)."""
+    return run_tool(_main, argv)
+
+
+def _check_paths(args) -> None:
+    """What needs no work, before the clips are read: inputs there, outputs writable."""
+    for flag, folder in (("--clips", args.clips), ("--synth", args.synth)):
+        if folder is not None:
+            try:
+                clip_files(folder)
+            except InputNotFoundError as e:
+                raise InputNotFoundError(f"{flag} {e}") from None
+    check_output_file(args.out, "--out")
+    if args.plots is not None:
+        check_output_dir(args.plots, "--plots")
+
+
+def _main(argv=None) -> int:
+    ap = ToolParser(prog="python -m mann.dataset", description=__doc__.split("\n")[0])
     ap.add_argument("--clips", required=True, type=Path, help="folder of .npz/.bvh clips")
     ap.add_argument("--out", required=True, type=Path, help="output .npz file")
     ap.add_argument("--no-mirror", action="store_true", help="skip the mirrored copies")
@@ -221,6 +368,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if not 0 < args.synth_weight <= 1:
         ap.error("--synth-weight must be in (0, 1]")
+    _check_paths(args)
     start = time.perf_counter()
     data = build_dataset(
         args.clips,
@@ -232,15 +380,7 @@ def main(argv=None) -> int:
     save_dataset(data, args.out, txt=args.txt)
     x, y = data["X"], data["Y"]
     assert x.shape[1] == INPUT_SIZE and y.shape[1] == OUTPUT_SIZE
-    for name, secs in zip(data["clip_names"], data["style_seconds"], strict=True):
-        print(name, " ".join(f"{k} {v:.1f}s" for k, v in zip(STYLE_NAMES, secs, strict=True)))
-    synth = data["synthetic"]
-    if synth.any():
-        low = (data["weight"][synth] < 1).mean()
-        print(
-            f"synthetic rows: {synth.sum()} ({100 * low:.0f}% covered by real rows, weighted "
-            f"{args.synth_weight}); real rows: {(~synth).sum()}"
-        )
+    print(summary(data, args.synth_weight))
     print(
         f"wrote {args.out}: N={len(x)} rows from {len(data['clip_names'])} clips "
         f"in {time.perf_counter() - start:.1f} s"

@@ -6,12 +6,17 @@ the rules get wrong, and a Gaussian turns the hard switches into soft transition
 
 Rules, first match wins (heights in metres above the ground, speed in m/s):
 
-* stand: for at least ``STAND_MIN_FRAMES``, both front paws above ``STAND_FRONT_PAW``
-  while both hind paws touch the ground and the head is above ``STAND_HEAD`` (on the
-  hind legs; a jump's take-off is shorter);
 * jump: no paw on the ground for at least ``JUMP_MIN_FRAMES`` frames with the lowest
-  paw above ``JUMP_PAW`` at some point of that flight (a gallop's brief suspension is
-  no jump), widened by ``JUMP_PAD`` frames for take-off and landing;
+  paw above ``JUMP_PAW`` at some point of that flight (a gallop's suspension or a hop
+  is no jump), widened by ``JUMP_PAD`` frames for take-off and landing; never where
+  the ground is raised (:mod:`mann.data.ground`: no paw is on the floor there);
+* stand (on the hind legs, upright): for at least ``STAND_MIN_FRAMES`` (gaps of up to
+  ``STAND_GAP`` frames closed), both front paws above ``STAND_FRONT_PAW``, a hind paw on
+  the ground, the head above ``STAND_HEAD`` and the hips above ``STAND_HIPS``; never on
+  raised ground. The dog sitting up on its haunches with its front paws raised
+  ("begging": hips at 0.06-0.10 m, head at 0.58-0.61 m, head tip at 0.71-0.76 m; 28 s
+  in D1_059 and D1_086) is a sit: the user's stand command means the upright pose,
+  which the data holds only in five rears of 0.4-0.8 s (D1_059, D1_086);
 * sit: hips below ``DOWN_HIPS`` and the head above ``SIT_HEAD`` (front legs upright);
 * lie: hips below ``DOWN_HIPS`` and the head at or below ``SIT_HEAD``;
 * move: smoothed root speed above ``MOVE_SPEED`` (the dog also walks head-down,
@@ -22,9 +27,11 @@ Rules, first match wins (heights in metres above the ground, speed in m/s):
 Paw contacts: paw lower than ``CONTACT_HEIGHT`` and horizontally slower than
 ``CONTACT_SPEED``.
 
-The 8 dog clips were checked by eye on the plots of :func:`plot_labels`
-(``python -m mann.dataset --plots DIR``): sitting ~45 s, lying ~23 s, one running jump
-(~0.8 s of soft label), no stand.
+All 42 BVH takes were checked by eye on the plots of :func:`plot_labels`
+(``python -m mann.dataset --clips ../shared/data/dog/bvh --plots DIR``), with the
+overrides: on the floor, idle 6.5 min, move 10.7 min, sit 4.5 min, lie 2.7 min, stand
+2.3 s, jump 3.5 s (five flights of 0.37-0.58 s: D1_057, D1_058 and one in each D1_ex04
+take; the other no-floor stretches of D1_ex04 are a step obstacle, raised ground).
 
 Override file (``mann/characters/dog/labels_override.json``)::
 
@@ -44,7 +51,8 @@ import numpy as np
 
 from mann.characters import DOG, character_file
 from mann.core.atomic import atomic_path
-from mann.core.filters import smooth
+from mann.core.filters import runs, smooth
+from mann.data.ground import raised_support
 from mann.features.layout import IDLE, JUMP, LIE, MOVE, NUM_STYLES, SIT, STAND, STYLE_NAMES
 from mann.features.root import root_speed
 from mann.motion.clip import Clip
@@ -57,11 +65,15 @@ MOVE_SPEED = 0.15  # m/s
 DOWN_HIPS = 0.25  # m: hips below this: sitting or lying
 SIT_HEAD = 0.34  # m: head above this while down: sitting, else lying
 JUMP_MIN_FRAMES = 6
-JUMP_PAW = 0.10  # m
+JUMP_PAW = 0.20  # m: real flights lift the lowest paw to 0.37-0.69 m; a gallop's
+# suspension reaches 0.14 m, a hop off a rear or a box 0.10-0.17 m
 JUMP_PAD = 8  # frames added before and after the flight: take-off and landing
 STAND_FRONT_PAW = 0.30  # m
 STAND_HEAD = 0.60  # m
-STAND_MIN_FRAMES = 30  # shorter rears (a jump's take-off) are no stand
+STAND_HIPS = 0.20  # m: upright on the hind legs; sitting up on the haunches ("begging",
+# front paws up, head at 0.58-0.61 m) keeps the hips at 0.06-0.10 m and is a sit
+STAND_GAP = 12  # frames: a shorter dip of a front paw does not end a stand
+STAND_MIN_FRAMES = 20  # shorter rears (a jump's take-off) are no stand
 MIN_MOVE_RUN = 24  # frames: a shorter shuffle while standing still stays idle
 MIN_IDLE_RUN = 50  # frames: a shorter pause while walking (sniffing) stays move
 TRANSITION_SIGMA = 0.25  # s: Gaussian that softens label switches
@@ -81,12 +93,6 @@ def paw_contacts(
     return (paws[..., 1] < height) & (hspeed < speed)
 
 
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of True in a 1-D bool array."""
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True))
-
-
 def _long_runs(mask: np.ndarray, min_frames: int) -> np.ndarray:
     out = np.zeros_like(mask)
     for a, b in runs(mask):
@@ -95,13 +101,33 @@ def _long_runs(mask: np.ndarray, min_frames: int) -> np.ndarray:
     return out
 
 
-def _jump_mask(positions: np.ndarray, contacts: np.ndarray) -> np.ndarray:
+def _close_gaps(mask: np.ndarray, gap: int) -> np.ndarray:
+    """Fill the runs of False no longer than ``gap`` frames between two runs of True."""
+    out = mask.copy()
+    r = runs(mask)
+    for (_, stop), (start, _) in zip(r[:-1], r[1:], strict=True):
+        if start - stop <= gap:
+            out[stop:start] = True
+    return out
+
+
+def _jump_mask(positions: np.ndarray, contacts: np.ndarray, raised: np.ndarray) -> np.ndarray:
     lowest_paw = positions[:, list(DOG.paws), 1].min(axis=1)
     jump = np.zeros(len(contacts), dtype=bool)
     for a, b in runs(~contacts.any(axis=1)):
+        if raised[a:b].any():  # off the floor because the ground is raised: no flight
+            continue
         if b - a >= JUMP_MIN_FRAMES and lowest_paw[a:b].max() > JUMP_PAW:
             jump[max(a - JUMP_PAD, 0) : b + JUMP_PAD] = True
     return jump
+
+
+def _stand_mask(p: np.ndarray, contacts: np.ndarray, raised: np.ndarray) -> np.ndarray:
+    y = p[..., 1]
+    front_up = (y[:, list(DOG.paws[:2])] > STAND_FRONT_PAW).all(axis=1)
+    upright = (y[:, DOG.head] > STAND_HEAD) & (y[:, DOG.hips] > STAND_HIPS)
+    stand = front_up & upright & contacts[:, 2:].any(axis=1) & ~raised
+    return _long_runs(_close_gaps(stand, STAND_GAP), STAND_MIN_FRAMES)
 
 
 def _drop_short_runs(label: np.ndarray, style: int, min_frames: int) -> np.ndarray:
@@ -114,20 +140,23 @@ def _drop_short_runs(label: np.ndarray, style: int, min_frames: int) -> np.ndarr
     return label
 
 
-def rule_labels(positions: np.ndarray, contacts: np.ndarray, speed: np.ndarray) -> np.ndarray:
-    """Hard style index per frame (F,) int from the rules in the module docstring."""
+def rule_labels(
+    positions: np.ndarray, contacts: np.ndarray, speed: np.ndarray, raised: np.ndarray | None = None
+) -> np.ndarray:
+    """Hard style index per frame (F,) int from the rules in the module docstring.
+
+    raised: (F,) bool frames on raised support (:func:`mann.data.ground.raised_support`;
+    None: none), where neither jump nor stand is labelled."""
     p = np.asarray(positions, dtype=np.float64)
+    raised = np.zeros(len(p), dtype=bool) if raised is None else np.asarray(raised, dtype=bool)
     hips, head = p[:, DOG.hips, 1], p[:, DOG.head, 1]
-    front_up = (p[:, list(DOG.paws[:2]), 1] > STAND_FRONT_PAW).all(axis=1)
-    stand = front_up & contacts[:, 2:].all(axis=1) & (head > STAND_HEAD)
-    stand = _long_runs(stand, STAND_MIN_FRAMES)
     down = hips < DOWN_HIPS
     label = np.where(speed > MOVE_SPEED, MOVE, IDLE)
     label = _drop_short_runs(_drop_short_runs(label, MOVE, MIN_MOVE_RUN), IDLE, MIN_IDLE_RUN)
     label = np.where(down & (head <= SIT_HEAD), LIE, label)
     label = np.where(down & (head > SIT_HEAD), SIT, label)
-    label = np.where(_jump_mask(p, contacts), JUMP, label)
-    return np.where(stand, STAND, label)
+    label = np.where(_stand_mask(p, contacts, raised), STAND, label)
+    return np.where(_jump_mask(p, contacts, raised), JUMP, label)
 
 
 def load_overrides(path=OVERRIDE_FILE) -> dict[str, list[tuple[int, int, int]]]:
@@ -181,7 +210,8 @@ def clip_labels(clip: Clip, overrides: dict | None = None):
         overrides = load_overrides()
     p = clip.positions
     contacts = paw_contacts(p, clip.framerate)
-    hard = rule_labels(p, contacts, root_speed(p, clip.framerate))
+    raised = raised_support(p, contacts, clip.framerate)
+    hard = rule_labels(p, contacts, root_speed(p, clip.framerate), raised)
     for first, last, style in overrides.get(clip.name, []):
         if first >= clip.num_frames:
             raise ValueError(
@@ -198,8 +228,9 @@ def style_seconds(labels: np.ndarray, framerate: float = 60.0) -> dict[str, floa
     return {name: float(t) for name, t in zip(STYLE_NAMES, totals, strict=True)}
 
 
-def plot_labels(clip: Clip, labels: np.ndarray, contacts: np.ndarray, path) -> None:
-    """Write a PNG: speed and heights, stacked style weights, paw contacts over time."""
+def plot_labels(clip: Clip, labels: np.ndarray, contacts: np.ndarray, path, raised=None) -> None:
+    """Write a PNG: speed and heights, stacked style weights, paw contacts over time;
+    frames on raised ground (``raised`` (F,) bool, default: found here) shaded grey."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -212,6 +243,11 @@ def plot_labels(clip: Clip, labels: np.ndarray, contacts: np.ndarray, path) -> N
     ax[0].plot(t, p[:, DOG.hips, 1], label="hips height (m)")
     ax[0].plot(t, p[:, DOG.head, 1], label="head height (m)")
     ax[0].plot(t, p[:, list(DOG.paws), 1].min(axis=1), label="lowest paw (m)", lw=0.7)
+    if raised is None:
+        raised = raised_support(p, contacts, clip.framerate)
+    for a, b in runs(raised):
+        for axis in ax:
+            axis.axvspan(t[a], t[b - 1], color="grey", alpha=0.3, lw=0)
     ax[0].legend(loc="upper right", fontsize=7, ncol=4)
     ax[0].set_title(clip.name)
     ax[0].grid(alpha=0.3)
@@ -220,7 +256,7 @@ def plot_labels(clip: Clip, labels: np.ndarray, contacts: np.ndarray, path) -> N
     ax[1].legend(loc="upper right", fontsize=7, ncol=6)
     for k in range(contacts.shape[1]):
         ax[2].fill_between(t, k, k + 0.8 * contacts[:, k], step="mid", lw=0)
-    ax[2].set_yticks(np.arange(4) + 0.4, ["FL", "FR", "HL", "HR"])
+    ax[2].set_yticks(np.arange(len(DOG.paws)) + 0.4, DOG.paw_labels)
     ax[2].set_xlabel("time (s)")
     fig.tight_layout()
     with atomic_path(path, suffix=".png") as tmp:

@@ -1,7 +1,8 @@
 """Whether the actions really happen: each reaches its pose from idle and comes back.
 
 The synthesized-data issue's bars, measured on the poses of the evaluation's action
-scenarios (idle, then the action commanded for 4 s, then idle for 4 s; SPEC 7):
+scenarios (idle, then the action commanded for 4 s, then idle for 4 s;
+docs/reference.md, section 7):
 
 * sit: hips below 0.2 m and head above 0.38 m;
 * lie: hips below 0.25 m and head below 0.32 m;

@@ -24,15 +24,18 @@ The last line of output is one JSON object with ``--json``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
+import sys
 import time
 
 import numpy as np
 import torch
 
+from mann.control.controller import Commands, Controller
+from mann.core.cli import ToolParser, run_tool
 from mann.features.layout import GATING_INDICES
+from mann.nn.convention import CONVENTIONS, PROJECT
 from mann.nn.model import Model, load_model, random_model
 from mann.nn.network import NUM_EXPERTS
 from mann.nn.weights import BIN_SHAPES, state_to_params
@@ -144,11 +147,7 @@ def bench_numpy(model: Model) -> tuple[dict, float]:
 
 
 def bench_controller(model: Model) -> dict | None:
-    """Milliseconds per controller step for 1 and 100 characters, if available."""
-    try:
-        from mann.control.controller import Commands, Controller
-    except ImportError:
-        return None
+    """Milliseconds per controller step for 1 and 100 characters."""
     out = {}
     for n in (1, 100):
         ctrl = Controller(model, num_characters=n)
@@ -270,19 +269,32 @@ def report(r: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m mann.bench", description=__doc__.split("\n")[0])
+def main(argv: list[str] | None = None) -> int:
+    """The command line; user errors as one line and exit code 2 (:mod:`mann.core.cli`)."""
+    return run_tool(_main, argv)
+
+
+def _main(argv: list[str] | None = None) -> int:
+    ap = ToolParser(prog="python -m mann.bench", description=__doc__.split("\n")[0])
     ap.add_argument("--model", help="model file or .bin folder (default: the shipped model)")
+    ap.add_argument(
+        "--convention", choices=CONVENTIONS, default=PROJECT,
+        help="world --model was trained in (unity: the reference's; default project)",
+    )  # fmt: skip
     ap.add_argument("--random", action="store_true", help="benchmark an untrained model")
     ap.add_argument("--device", help="cpu, cuda, cuda:N (default: CUDA when available)")
     ap.add_argument("--json", action="store_true", help="print one JSON object last")
     args = ap.parse_args(argv)
-    model = random_model(device=args.device) if args.random else load_model(args.model, args.device)
+    if args.random:
+        model = random_model(device=args.device)
+    else:
+        model = load_model(args.model, args.device, convention=args.convention)
     result = run(model)
     print(report(result))
     if args.json:
         print(json.dumps(result))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,4 +1,5 @@
-"""Motion-quality measures (SPEC 6) as pure functions over recorded motion.
+"""Motion-quality measures (docs/reference.md, section 6) as pure functions over
+recorded motion.
 
 Shapes: positions (F, 27, 3) world metres, one row per ``dt`` seconds; root positions
 (F, 3); yaw (F,) radians. Speeds in m/s, angles in degrees where named ``_deg``.
@@ -22,7 +23,7 @@ def skating_per_frame(
     (the paper's measure, literally: a paw below the ground weighs more than 1); v is
     the step from frame t-1 to t, h the height at frame t; higher paws contribute 0.
     On the dog clips this gives 0.017 .. 0.053 m/s per clip while moving faster than
-    0.3 m/s (walking clip D1_047z: 0.032), as SPEC 6 quotes.
+    0.3 m/s (walking clip D1_047z: 0.032), as docs/reference.md section 6 quotes.
     """
     return paw_skating(np.asarray(positions, dtype=np.float64)[:, list(DOG.paws)], dt, height)
 

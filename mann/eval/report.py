@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mann.control.commands import GAITS
 from mann.core.atomic import atomic_path
 from mann.eval import metrics, reference
 
@@ -83,7 +84,7 @@ def plot(results: dict, path: Path) -> None:
     traces = results.get("_traces", {})
     for ax, group in zip(
         axes.flat[6:],
-        (("walk", "pace", "trot", "canter"), ("transitions",), ("soak",)),
+        (GAITS, ("transitions",), ("soak",)),
         strict=False,
     ):
         for name in group:

@@ -1,4 +1,5 @@
-"""The scripted scenario suite of ``python -m mann.evaluate`` (SPEC 7 names).
+"""The scripted scenario suite of ``python -m mann.evaluate`` (names: docs/reference.md,
+section 7).
 
 A :class:`Scenario` is a per-frame command script for one character at 60 Hz; the
 soak holds one script per character. Every scenario starts from a settled idle pose

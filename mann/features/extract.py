@@ -1,4 +1,5 @@
-"""MANN input and output features of a clip (SPEC section 4), via mann.features.layout only.
+"""MANN input and output features of a clip (docs/reference.md, section 4), via
+mann.features.layout only.
 
 For frame t of motion in the canonical rig (Left* on the dog's left; see
 :func:`mann.motion.rig.normalise_clip`), from its joint positions alone:
@@ -12,7 +13,7 @@ For frame t of motion in the canonical rig (Left* on the dog's left; see
   velocity (p(t-1) - p(t-2)) * 60 in R(t-1)'s axes.
 * Y: samples 6..11 of frame t+1 in R(t+1); the joint block of frame t in R(t); the
   root motion R(t) -> R(t+1): displacement in R(t)'s axes * 60 (m/s), turn * 60 (deg/s,
-  + turns +Z towards +X), written in the seed's order (x, turn, z) by the layout.
+  + turns +Z towards +X), written in the reference's order (x, turn, z) by the layout.
 
 Clip ends: frames whose window runs past either end are **skipped** (no padding), so
 frame t is used for ``PAST <= t < F - FUTURE``: every value is real motion. A clip of

@@ -1,6 +1,7 @@
 """Joint frames rebuilt from positions: a mirror-symmetric convention free of rig quirks.
 
-The raw dog data comes in two rig conventions whose joint frames disagree (SPEC 2);
+The raw dog data comes in two rig conventions whose joint frames disagree
+(docs/reference.md, section 2);
 rebuilding every joint frame from the positions alone removes both, and makes a
 left-right mirror of a pose a valid pose in the same convention. Canonical frame of
 joint j (unit vectors, world axes), from the skeleton's :class:`FrameRig`:

@@ -3,7 +3,7 @@
 One writer/reader pair per vector: :func:`pack_input` / :func:`unpack_input` and
 :func:`pack_output` / :func:`unpack_output`. Any array of the wrong size raises.
 
-Input X (480,), SPEC section 4; frame t, 60 Hz:
+Input X (480,), docs/reference.md section 4; frame t, 60 Hz:
 
 ====================  =======  ==========================================================
 block                 shape    meaning
@@ -33,7 +33,7 @@ root_velocity         (2,)     at 360 (x) and 362 (z): displacement R(t)->R(t+1)
 root_turn             ()       at 361: turn R(t)->R(t+1) times 60 (deg/s, + turns +Z to +X)
 ====================  =======  ==========================================================
 
-The last three outputs are in the seed's order (x, angle, z), as the reference runtime
+The last three outputs are in the reference's order (x, angle, z), as its runtime
 reads them: translation = (Y[360], 0, Y[362]), angle = Y[361] (docs/reference.md).
 Layout version 1 (files written before this order was fixed) had (x, z, angle);
 :mod:`mann.nn.weights` converts such files on load.
@@ -69,7 +69,7 @@ JOINTS_IN_OFFSET = NUM_SAMPLES * TRAJ_IN_SIZE  # 156
 INPUT_SIZE = JOINTS_IN_OFFSET + DOG.num_joints * JOINT_SIZE  # 480
 JOINTS_OUT_OFFSET = NUM_FUTURE * TRAJ_OUT_SIZE  # 36
 ROOT_OUT_OFFSET = JOINTS_OUT_OFFSET + DOG.num_joints * JOINT_SIZE  # 360
-# The root's motion in the seed's order (x, angle, z).
+# The root's motion in the reference's order (x, angle, z).
 ROOT_X = ROOT_OUT_OFFSET  # 360: sideways m/s (+x: the dog's left)
 ROOT_TURN = ROOT_OUT_OFFSET + 1  # 361: turn deg/s (+ turns +Z towards +X)
 ROOT_Z = ROOT_OUT_OFFSET + 2  # 362: forward m/s
@@ -199,7 +199,7 @@ def pack_output(f: OutputFeatures) -> np.ndarray:
     traj = np.concatenate([f.traj_pos, f.traj_dir, f.traj_vel], axis=-1)
     traj = traj.reshape(*traj.shape[:-2], n * TRAJ_OUT_SIZE)
     v = f.root_velocity
-    root = np.stack([v[..., 0], turn, v[..., 1]], axis=-1)  # seed order: x, angle, z
+    root = np.stack([v[..., 0], turn, v[..., 1]], axis=-1)  # the reference's order: x, angle, z
     y = np.concatenate([traj, _pack_joints(f.joints), root], axis=-1).astype(np.float32)
     _check(y, OUTPUT_SIZE, "output")
     return y

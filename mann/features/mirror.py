@@ -1,4 +1,5 @@
-"""Left-right mirror of the features (SPEC 4): the mirrored motion's X and Y from X and Y."""
+"""Left-right mirror of the features (docs/reference.md, section 4): the mirrored
+motion's X and Y from X and Y."""
 
 from __future__ import annotations
 

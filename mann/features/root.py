@@ -1,4 +1,5 @@
-"""The root of a pose or a clip: its ground position, facing and speed (SPEC 4).
+"""The root of a pose or a clip: its ground position, facing and speed
+(docs/reference.md, section 4).
 
 The root is the hips projected to the ground (y = 0), facing the body's horizontal
 forward; a clip's facing is smoothed over time, and so is its speed (the raw root

@@ -15,6 +15,7 @@ import numpy as np
 
 from mann.characters import DOG
 from mann.core import quat
+from mann.core.errors import UserError
 from mann.core.skeleton import Skeleton
 from mann.features.extract import MIN_FRAMES  # the feature window: 60 back, 51 ahead
 from mann.features.root import FRAMERATE
@@ -66,26 +67,26 @@ def validate_clip(
             for j, p in enumerate(clip.parents)
             if p != sk.parents[j]
         ]
-        raise ValueError(f"{source}: parent_indices differ from the skeleton: " + "; ".join(bad))
+        raise UserError(f"{source}: parent_indices differ from the skeleton: " + "; ".join(bad))
     f = clip.positions.shape[0]
     for field, arr, width in (("positions", clip.positions, 3), ("quaternions", clip.rotations, 4)):
         if arr.ndim != 3 or arr.shape[1:] != (sk.num_joints, width):
-            raise ValueError(
+            raise UserError(
                 f"{source}: {field} has shape {arr.shape}, expected (F, {sk.num_joints}, {width})"
             )
         if arr.shape[0] != f:
-            raise ValueError(f"{source}: {field} has {arr.shape[0]} frames, positions {f}")
+            raise UserError(f"{source}: {field} has {arr.shape[0]} frames, positions {f}")
         bad = ~np.isfinite(arr).all(axis=-1)
         if bad.any():
             fr, j = np.argwhere(bad)[0]
-            raise ValueError(
+            raise UserError(
                 f"{source}: {field} has NaN/Inf in {int(bad.sum())} entries, first at frame "
                 f"{fr}, joint {j} ({sk.joint_names[j]})"
             )
     if f < min_frames:
-        raise ValueError(f"{source}: positions has {f} frames, at least {min_frames} needed")
+        raise UserError(f"{source}: positions has {f} frames, at least {min_frames} needed")
     if not np.isfinite(clip.framerate) or clip.framerate <= 0:
-        raise ValueError(f"{source}: framerate is {clip.framerate}, expected a positive number")
+        raise UserError(f"{source}: framerate is {clip.framerate}, expected a positive number")
 
 
 def resample(clip: Clip, framerate: float = FRAMERATE) -> Clip:

@@ -1,4 +1,5 @@
-"""Rig conventions of the dog data (SPEC 2) and the left-right mirror of a clip.
+"""Rig conventions of the dog data (docs/reference.md, section 2) and the left-right
+mirror of a clip.
 
 Four of the shared ``.npz`` clips use a mirrored rig (their Left* joints on the dog's
 right); :func:`normalise_clip` un-mirrors them and rebuilds every joint frame from the
@@ -23,7 +24,7 @@ from mann.motion.clip import Clip
 def mirrored_rig(positions: np.ndarray, rotations: np.ndarray, skeleton: Skeleton = DOG) -> bool:
     """True for motion (F, J, 3) positions and (F, J, 4) rotations of the mirrored rig
     (Left* on the dog's right): the sign of dot(R_LeftLeg (1,0,0), p_LeftFoot -
-    p_LeftLeg) summed over all frames (SPEC 2)."""
+    p_LeftLeg) summed over all frames (docs/reference.md, section 2)."""
     leg, foot = skeleton.index("LeftLeg"), skeleton.index("LeftFoot")
     axis = quat.rotate(np.asarray(rotations[:, leg], np.float64), np.array([1.0, 0.0, 0.0]))
     bone = np.asarray(positions[:, foot], np.float64) - positions[:, leg]

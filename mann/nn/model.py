@@ -11,17 +11,18 @@ from __future__ import annotations
 import logging
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 
+from mann.core.errors import InputNotFoundError, UserError
 from mann.core.paths import DEFAULT_MODEL
 from mann.features.layout import INPUT_SIZE
+from mann.nn.convention import PROJECT, check_convention, to_project
 from mann.nn.cuda_graph import GraphedCall
 from mann.nn.inference import PackedMANN
 from mann.nn.network import MANN
-from mann.nn.weights import params_to_state, read_weights
+from mann.nn.weights import params_to_state, read_weights, weights_path
 
 log = logging.getLogger("mann")
 
@@ -32,6 +33,7 @@ CALIBRATION_RUNS = 15
 # On CUDA each (batch size, clamp) pair gets its own captured graph, up to this many;
 # further sizes run eagerly (a herd keeps its size, so a handful suffices).
 MAX_CUDA_GRAPHS = 8
+NOT_A_DEVICE = "not a device this program runs on (expected cpu, cuda or cuda:N)"
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
@@ -40,23 +42,21 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
         dev = torch.device(device)
-    except (RuntimeError, TypeError) as e:
-        raise ValueError(
-            f"device {device!r} is not a device name (try 'cpu' or 'cuda'): {e}"
-        ) from None
+    except (RuntimeError, TypeError):
+        raise UserError(f"--device {device}: {NOT_A_DEVICE}") from None
     if dev.type == "cuda":
         if not torch.cuda.is_available():
-            raise ValueError(
-                f"device {str(device)!r} was asked for, but CUDA is not available here "
-                "(no NVIDIA GPU or a CPU-only torch): use --device cpu"
+            raise UserError(
+                f"--device {device}: CUDA is not available here (no NVIDIA GPU, or a "
+                "CPU-only torch build): use --device cpu, or leave --device out"
             )
         if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise ValueError(
-                f"device {str(device)!r} does not exist: {torch.cuda.device_count()} CUDA "
-                "device(s) found"
+            raise UserError(
+                f"--device {device}: no such CUDA device, {torch.cuda.device_count()} "
+                "found (cuda:0 is the first)"
             )
     elif dev.type != "cpu":
-        raise ValueError(f"device {str(device)!r} is not supported: use 'cpu' or 'cuda[:N]'")
+        raise UserError(f"--device {device}: {NOT_A_DEVICE}")
     return dev
 
 
@@ -66,7 +66,9 @@ class Model:
     Attributes: ``net`` (:class:`mann.network.MANN`), ``device``, ``meta`` (dict of the
     model file's metadata), ``source`` (path it came from or a description),
     ``use_cuda_graphs`` (replay captured CUDA graphs per batch size; on by default on
-    CUDA, see :mod:`mann.nn.cuda_graph`).
+    CUDA, see :mod:`mann.nn.cuda_graph`), ``formulation`` (None: per batch size the
+    faster of "mix" and "blend", timed once; or one of them for every batch, so that
+    two runs round alike, bit for bit).
     """
 
     def __init__(self, net: MANN, device: torch.device, meta: dict, source: str) -> None:
@@ -77,6 +79,7 @@ class Model:
         self.source = source
         self._mode_by_batch: dict[int, str] = {}
         self.use_cuda_graphs = device.type == "cuda"
+        self.formulation: str | None = None
         self._graphs: dict[tuple[int, float | None], GraphedCall] = {}
         self.x_mean = net.x_mean.cpu().numpy()
         self.x_std = net.x_std.cpu().numpy()
@@ -89,6 +92,8 @@ class Model:
 
     def _mode(self, xn: torch.Tensor) -> str:
         """The faster formulation for this batch size, timed once per size."""
+        if self.formulation is not None:
+            return self.formulation
         b = xn.shape[0]
         if b > BLEND_MAX_BATCH:
             return "mix"
@@ -136,8 +141,9 @@ class Model:
     def predict(self, x, clamp: float | None = None, return_gating: bool = False):
         """Raw Y ``(B, 363)`` for raw X ``(B, 480)``; optionally also the gating ``(B, 8)``.
 
-        clamp: if given, the normalised input is clipped to ``[-clamp, clamp]`` (SPEC 3:
-        keeps a run-time trajectory outside the data's range from exploding).
+        clamp: if given, the normalised input is clipped to ``[-clamp, clamp]``: keeps a
+        run-time trajectory outside the data's range from exploding (docs/reference.md,
+        section 3).
         """
         xd = self._to_device(x)
         run = self._graphed if self.use_cuda_graphs else self._forward
@@ -157,21 +163,30 @@ class Model:
         return t if isinstance(like, torch.Tensor) else t.cpu().numpy()
 
 
-def load_model(path: str | os.PathLike | None = None, device=None) -> Model:
-    """Load a ``.bin`` folder or a model file (None: the default model in ``assets/``).
+def load_model(
+    path: str | os.PathLike | None = None, device=None, convention: str = PROJECT
+) -> Model:
+    """Load a ``.bin`` folder, a model file, or a training ``--out`` folder (its model
+    file); None: the default model in ``assets/``.
 
     device: None picks CUDA when available, else the CPU; a named device that does not
-    exist raises ValueError. Nothing is half-loaded: every array is validated first.
+    exist raises ValueError. convention: the world the weights were trained in,
+    ``"project"`` (this project's, the default) or ``"unity"`` (the reference's
+    left-handed one: converted exactly on load, :mod:`mann.nn.convention`), so the
+    returned model always speaks the project's features. Nothing is half-loaded: every
+    array is validated first.
     """
+    check_convention(convention)
     dev = resolve_device(device)
-    path = Path(path) if path is not None else DEFAULT_MODEL
+    path = weights_path(path) if path is not None else DEFAULT_MODEL
     if not path.exists() and path == DEFAULT_MODEL:
-        raise FileNotFoundError(f"{path}: the default model is missing from assets/")
-    params, meta = read_weights(path)
+        raise InputNotFoundError(f"{path}: the default model is missing from assets/")
+    params, meta = to_project(*read_weights(path), convention)
     net = MANN(dropout=0.0)
     net.load_state_dict(params_to_state(params))
     model = Model(net, dev, meta, str(path))
-    log.info("MANN model %s on %s", path.name, _describe(dev))
+    converted = "" if convention == PROJECT else f" ({convention} convention, converted)"
+    log.info("MANN model %s%s on %s", path.name, converted, _describe(dev))
     return model
 
 

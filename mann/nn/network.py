@@ -1,4 +1,4 @@
-"""The MANN network as a torch module (SPEC section 3).
+"""The MANN network as a torch module (docs/reference.md, section 3).
 
 Gating network: 19 -> 32 -> 32 -> 8 (ELU, ELU, softmax) on the normalised input at
 ``layout.GATING_INDICES``, giving blend weights ``a`` (B, 8). Motion network: three

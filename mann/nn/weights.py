@@ -1,8 +1,9 @@
 """Weight files: the reference's 58-file ``.bin`` folder and the project's model file.
 
-Both formats hold the same named arrays (SPEC 3), in the reference's names and shapes
-(rows x cols, W being out x in): ``Xmean``, ``Xstd`` (480x1), ``Ymean``, ``Ystd`` (363x1),
-``wc{0,1,2}_w/_b`` (gating), ``cp{l}_a{i}`` / ``cp{l}_b{i}`` (layer l of expert i).
+Both formats hold the same named arrays (docs/reference.md, section 3), in the
+reference's names and shapes (rows x cols, W being out x in): ``Xmean``, ``Xstd``
+(480x1), ``Ymean``, ``Ystd`` (363x1), ``wc{0,1,2}_w/_b`` (gating), ``cp{l}_a{i}`` /
+``cp{l}_b{i}`` (layer l of expert i).
 
 - ``.bin`` folder: one raw little-endian float32 file per array, ``<name>.bin``.
 - Model file (``.npz``, read without pickle): the same arrays plus ``meta_json``, a UTF-8
@@ -18,13 +19,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from mann.characters import DOG
 from mann.core.atomic import atomic_path, atomic_write_bytes
+from mann.core.errors import InputNotFoundError, UserError
+from mann.core.npz import npz_entry, open_npz
 from mann.features.layout import (
     INPUT_SIZE,
     LAYOUT_VERSION,
@@ -37,6 +39,7 @@ from mann.nn.network import GATING_HIDDEN, HIDDEN, NUM_EXPERTS
 
 MODEL_FORMAT = "mann-dog-model"
 META_KEY = "meta_json"
+TRAINED_MODEL = "model.npz"  # the model file python -m mann.train writes in its --out
 
 log = logging.getLogger("mann")
 
@@ -66,11 +69,12 @@ def _bin_shapes() -> dict[str, tuple[int, int]]:
 BIN_SHAPES: dict[str, tuple[int, int]] = _bin_shapes()
 
 
-def _validate(name: str, arr: np.ndarray, source: str) -> np.ndarray:
-    """Check shape and finiteness of one array; ``source`` names the file in errors."""
+def _validate(name: str, arr: np.ndarray, source: str, error=UserError) -> np.ndarray:
+    """Check shape and finiteness of one array; ``source`` names the file in errors.
+    ``error``: the exception type (writers pass ValueError: bad arrays there are bugs)."""
     rows, cols = BIN_SHAPES[name]
     if arr.size != rows * cols:
-        raise ValueError(
+        raise error(
             f"{source}: '{name}' should be {rows}x{cols} = {rows * cols} float32 values, "
             f"found {arr.size}"
         )
@@ -78,12 +82,12 @@ def _validate(name: str, arr: np.ndarray, source: str) -> np.ndarray:
     bad = ~np.isfinite(arr)
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise ValueError(
+        raise error(
             f"{source}: '{name}' holds {int(bad.sum())} NaN or Inf value(s), first at "
             f"row {r}, column {c}"
         )
     if name.endswith("std") and (arr <= 0).any():
-        raise ValueError(f"{source}: '{name}' must be positive everywhere (it divides)")
+        raise error(f"{source}: '{name}' must be positive everywhere (it divides)")
     return arr
 
 
@@ -91,13 +95,21 @@ def read_bin_folder(folder: str | os.PathLike) -> dict[str, np.ndarray]:
     """Read and validate the 58 ``.bin`` files of ``folder``; returns name -> (rows, cols)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: not a folder of MANN .bin weight files")
+        raise InputNotFoundError(f"{folder}: not a folder of MANN .bin weight files")
     missing = [n for n in BIN_SHAPES if not (folder / f"{n}.bin").is_file()]
+    if len(missing) == len(BIN_SHAPES):
+        done = "; training has not exported yet" if (folder / "checkpoint.pt").exists() else ""
+        raise InputNotFoundError(
+            f"{folder}: no MANN weights in this folder (expected the 58 .bin files or a "
+            f"{TRAINED_MODEL}){done}"
+        )
     if missing:
-        raise FileNotFoundError(
-            f"{folder}: {len(missing)} of the 58 weight files are missing: "
+        done = " (training has not exported yet)" if (folder / "checkpoint.pt").exists() else ""
+        raise InputNotFoundError(
+            f"{folder}: {len(missing)} of the 58 .bin weight files missing{done}: "
             + ", ".join(f"{n}.bin" for n in missing[:8])
             + (" ..." if len(missing) > 8 else "")
+            + "; a MANN weight folder holds all 58, or a model.npz"
         )
     out = {}
     for name in BIN_SHAPES:
@@ -105,7 +117,7 @@ def read_bin_folder(folder: str | os.PathLike) -> dict[str, np.ndarray]:
         raw = path.read_bytes()
         if len(raw) % 4:
             rows, cols = BIN_SHAPES[name]
-            raise ValueError(
+            raise UserError(
                 f"{path}: {len(raw)} bytes is not a whole number of float32 values "
                 f"(expected {rows}x{cols} = {rows * cols} values)"
             )
@@ -117,7 +129,7 @@ def write_bin_folder(params: dict[str, np.ndarray], folder: str | os.PathLike) -
     """Write the 58 arrays as ``<name>.bin`` raw little-endian float32, each atomically."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    checked = {n: _validate(n, params[n], f"{folder} (writing)") for n in BIN_SHAPES}
+    checked = {n: _validate(n, params[n], f"{folder} (writing)", ValueError) for n in BIN_SHAPES}
     for name, arr in checked.items():
         atomic_write_bytes(folder / f"{name}.bin", arr.astype("<f4").tobytes())
 
@@ -135,7 +147,7 @@ def save_model_file(path: str | os.PathLike, params: dict[str, np.ndarray], meta
     """Write the project's model file (``.npz``, no pickle) atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    checked = {n: _validate(n, params[n], f"{path} (writing)") for n in BIN_SHAPES}
+    checked = {n: _validate(n, params[n], f"{path} (writing)", ValueError) for n in BIN_SHAPES}
     full_meta = {**default_meta(), **meta}
     blob = np.frombuffer(json.dumps(full_meta, indent=1).encode("utf-8"), dtype=np.uint8)
     with atomic_path(path, suffix=".npz") as tmp:
@@ -146,19 +158,15 @@ def read_model_file(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dic
     """Read and validate a model file; returns (arrays by name, metadata)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: model file not found")
-    try:
-        npz = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, zipfile.BadZipFile) as e:
-        raise ValueError(f"{path}: not a MANN model file (.npz expected): {e}") from None
-    with npz:
+        raise InputNotFoundError(f"{path}: model file not found")
+    with open_npz(path, "a MANN model file (.npz written by python -m mann.train)") as npz:
         if META_KEY not in npz.files:
-            raise ValueError(f"{path}: no '{META_KEY}' entry: not a {MODEL_FORMAT} file")
-        meta = _parse_meta(path, _entry(npz, META_KEY, path))
+            raise UserError(f"{path}: no '{META_KEY}' entry: not a {MODEL_FORMAT} file")
+        meta = _parse_meta(path, npz_entry(npz, META_KEY, path))
         missing = [n for n in BIN_SHAPES if n not in npz.files]
         if missing:
-            raise ValueError(f"{path}: missing arrays: {', '.join(missing[:8])}")
-        params = {n: _validate(n, _entry(npz, n, path), str(path)) for n in BIN_SHAPES}
+            raise UserError(f"{path}: missing arrays: {', '.join(missing[:8])}")
+        params = {n: _validate(n, npz_entry(npz, n, path), str(path)) for n in BIN_SHAPES}
     return upgrade_layout(params, meta, str(path))
 
 
@@ -176,7 +184,7 @@ def _swap_root_rows(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def upgrade_layout(params: dict[str, np.ndarray], meta: dict, source: str):
     """Arrays and metadata in the current layout version. Version 1 files stored the
-    root motion as (x, z, turn) at 360..362; the seed's (x, turn, z) order is an exact
+    root motion as (x, z, turn) at 360..362; the reference's (x, turn, z) order is an exact
     permutation of the output rows (:func:`_swap_root_rows`), logged once."""
     version = meta.get("layout_version", LAYOUT_VERSION)
     if version == LAYOUT_VERSION:
@@ -189,44 +197,48 @@ def upgrade_layout(params: dict[str, np.ndarray], meta: dict, source: str):
     return _swap_root_rows(params), {**meta, "layout_version": LAYOUT_VERSION}
 
 
-def _entry(npz, key: str, path: Path) -> np.ndarray:
-    """One array of an open ``.npz``; object (pickled) arrays are refused, never loaded."""
-    try:
-        return npz[key]
-    except ValueError as e:
-        raise ValueError(f"{path}: entry '{key}' cannot be read without unpickling: {e}") from None
-
-
 def _parse_meta(path: Path, blob: np.ndarray) -> dict:
     try:
         meta = json.loads(blob.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"{path}: '{META_KEY}' is not valid UTF-8 JSON: {e}") from None
+        raise UserError(f"{path}: '{META_KEY}' is not valid UTF-8 JSON: {e}") from None
     if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
-        raise ValueError(f"{path}: '{META_KEY}.format' should be '{MODEL_FORMAT}'")
+        raise UserError(f"{path}: '{META_KEY}.format' should be '{MODEL_FORMAT}'")
     version = meta.get("layout_version")
     if version not in (LAYOUT_VERSION, LAYOUT_VERSION_XZ_TURN):
-        raise ValueError(
+        raise UserError(
             f"{path}: layout_version {version!r}, but this program reads layout version "
             f"{LAYOUT_VERSION}: retrain or export the model with a matching version"
         )
     names = meta.get("skeleton", {}).get("joint_names")
     if names is not None and list(names) != list(DOG.joint_names):
-        raise ValueError(f"{path}: 'skeleton.joint_names' differ from the 27-joint dog skeleton")
+        raise UserError(f"{path}: 'skeleton.joint_names' differ from the 27-joint dog skeleton")
     return meta
+
+
+def weights_path(path: str | os.PathLike) -> Path:
+    """The file or folder to read for ``path``: a training ``--out`` folder (no .bin
+    files, a model.npz) means its model file, which carries what the .bins lack."""
+    path = Path(path)
+    if path.is_dir() and (path / TRAINED_MODEL).is_file() and not any(path.glob("*.bin")):
+        return path / TRAINED_MODEL
+    return path
 
 
 def read_weights(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict]:
     """Read a ``.bin`` folder or a model file; returns (arrays by name, metadata)."""
-    path = Path(path)
+    path = weights_path(path)
     if path.is_dir():
         meta = {**default_meta(), "source": "bin-folder"}
         meta_file = path / "meta.json"
         if meta_file.is_file():
-            meta.update(json.loads(meta_file.read_text()))
+            try:
+                meta.update(json.loads(meta_file.read_text(encoding="utf-8")))
+            except (UnicodeDecodeError, json.JSONDecodeError) as e:
+                raise UserError(f"{meta_file}: not valid UTF-8 JSON ({e})") from None
         return upgrade_layout(read_bin_folder(path), meta, str(path))
     if not path.exists():
-        raise FileNotFoundError(
+        raise InputNotFoundError(
             f"{path}: no such file or folder (expected a folder of 58 .bin files or a "
             f"model .npz file)"
         )

@@ -15,17 +15,19 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from mann.core.cli import ToolParser, check_output_dir, run_tool
 from mann.features.layout import STYLE_NAMES
 from mann.synth.body import load_body
 from mann.synth.gaits import GAIT_NAMES
 from mann.synth.generate import generate, save_synth
+from mann.synth.inputs import data_folders
 from mann.synth.plan import FPS
 from mann.synth.rig import load_rig
 from mann.synth.roam import roam
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(prog="python -m mann.synth", description=__doc__.split("\n")[0])
+    ap = ToolParser(prog="python -m mann.synth", description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, type=Path, help="folder for the clips")
     ap.add_argument("--minutes", type=float, default=10.0, help="total length (default 10)")
     ap.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -45,7 +47,14 @@ def clip_seeds(seed: int, count: int) -> list[int]:
 
 
 def main(argv=None) -> int:
+    """The command line; user errors as one line and exit code 2 (:mod:`mann.core.cli`)."""
+    return run_tool(_main, argv)
+
+
+def _main(argv=None) -> int:
     args = parse_args(argv)
+    args.clips, args.poses = data_folders(args.clips, args.poses)
+    check_output_dir(args.out, "--out")
     body = load_body(args.clips, args.poses)
     rig = load_rig(args.clips)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,6 @@ Prints a table (medians per speed band) and writes ``DIR/synth_compare.png`` and
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -21,10 +20,12 @@ import numpy as np
 
 from mann.characters import DOG
 from mann.core.atomic import atomic_path
+from mann.core.cli import ToolParser, check_output_dir, run_tool
 from mann.eval import gait as measure
 from mann.synth.body import load_body
 from mann.synth.gaits import GAIT_NAMES, GAITS
 from mann.synth.generate import generate
+from mann.synth.inputs import data_folders
 from mann.synth.plan import FPS, Segment
 from mann.synth.real import real_positions
 from mann.synth.rig import load_rig
@@ -34,7 +35,8 @@ SPEED_BANDS = ((0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.1), (1.1, 1.5), (1.5,
 RUN_SECONDS = 6.0
 SPEEDS_PER_GAIT = 5
 COLUMNS = ("speed", "freq", "duty", "hips_ptp", "spine_ptp", "head_ptp")
-# Rest poses in the real data (SPEC 2): hips below this; sitting when the head is above.
+# Rest poses in the real data (docs/reference.md, section 2): hips below this; sitting
+# when the head is above.
 DOWN_HIPS, SIT_HEAD = 0.25, 0.34
 
 
@@ -178,13 +180,21 @@ def plot(real: np.ndarray, synth: dict[str, np.ndarray], path: Path) -> None:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m mann.synth.compare", description=__doc__)
+    """The command line; user errors as one line and exit code 2 (:mod:`mann.core.cli`)."""
+    return run_tool(_main, argv)
+
+
+def _main(argv=None) -> int:
+    ap = ToolParser(prog="python -m mann.synth.compare", description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, type=Path, help="folder for the PNG and JSON")
     ap.add_argument("--clips", type=Path, default=None, help="real clips (default: shared)")
+    ap.add_argument("--poses", type=Path, default=None, help="key poses (default: shared)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
+    args.clips, poses = data_folders(args.clips, args.poses)
+    check_output_dir(args.out, "--out")
+    body, rig = load_body(args.clips, poses), load_rig(args.clips)
     args.out.mkdir(parents=True, exist_ok=True)
-    body, rig = load_body(args.clips), load_rig(args.clips)
     real = real_strides(args.clips)
     synth = synth_strides(body, rig, args.seed)
     rest = rest_heights(body, rig, args.clips, args.seed)

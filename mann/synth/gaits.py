@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-GAIT_NAMES: tuple[str, ...] = ("walk", "pace", "trot", "canter")
+from mann.control.commands import GAITS
+
+GAIT_NAMES: tuple[str, ...] = GAITS  # the controller's gait names, in its order
 WALK, PACE, TROT, CANTER = range(len(GAIT_NAMES))
 NUM_GAITS = len(GAIT_NAMES)
 

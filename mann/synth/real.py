@@ -1,9 +1,10 @@
 """The real dog clips as the synthesizer reads them: one loader for every comparison.
 
 Clips come through the project's loader (:func:`mann.motion.io.load_clips`: validated,
-at 60 Hz); the mirrored rig of four of the shared clips is undone with the SPEC 2 test
-(:func:`mann.motion.rig.is_mirrored_rig`), so every pose has its Left* joints on the
-dog's left. Rotations are kept as recorded (not rebuilt), for the rig calibration.
+at 60 Hz); the mirrored rig of four of the shared clips is undone with the rotation test
+of docs/reference.md, section 2 (:func:`mann.motion.rig.is_mirrored_rig`), so every pose
+has its Left* joints on the dog's left. Rotations are kept as recorded (not rebuilt),
+for the rig calibration.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from mann.motion.rig import is_mirrored_rig, unmirror_rig
 def real_clips(clips_dir=None, mirrored: bool = True) -> list[Clip]:
     """The real clips of ``clips_dir`` (default: the shared dog clips) in the
     non-mirrored rig; ``mirrored=False`` leaves the mirrored-rig clips out instead of
-    undoing them (their Head frames differ by a quarter turn, SPEC 2)."""
+    undoing them (their Head frames differ by a quarter turn, docs/reference.md section 2)."""
     out = []
     for clip in load_clips(clips_dir or dog_clips_dir()):
         if is_mirrored_rig(clip):

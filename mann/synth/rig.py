@@ -1,14 +1,15 @@
 """Joint rotations in the real clips' (non-mirrored) rig convention, from positions.
 
-SPEC 2: in the non-mirrored rig each joint's local +X runs along its bone to its child
-(LeftFoot/RightFoot: local -Y), the Hips' local +Z points to the dog's left; end sites
-share their parent's rotation. The twist about the bone is the rig's own, so it is
-learnt from the data: each joint's rotation is a *reference frame* built from positions
-(x along the bone, z from a per-joint lateral reference) times a constant offset
-rotation, the offset being the mean of reference^T * real over the standing frames of
-the non-mirrored real clips. The lateral reference is the body's left or up axis, or the
-normal of the bend at the joint (legs, whose joints are hinges), chosen per joint as the
-one that fits the real rotations best (see ``tests/test_synth_rig.py`` for the fit).
+docs/reference.md, section 2: in the non-mirrored rig each joint's local +X runs along
+its bone to its child (LeftFoot/RightFoot: local -Y), the Hips' local +Z points to the
+dog's left; end sites share their parent's rotation. The twist about the bone is the
+rig's own, so it is learnt from the data: each joint's rotation is a *reference frame*
+built from positions (x along the bone, z from a per-joint lateral reference) times a
+constant offset rotation, the offset being the mean of reference^T * real over the
+standing frames of the non-mirrored real clips. The lateral reference is the body's left
+or up axis, or the normal of the bend at the joint (legs, whose joints are hinges),
+chosen per joint as the one that fits the real rotations best (see
+``tests/test_synth_rig.py`` for the fit).
 """
 
 from __future__ import annotations

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from pickle import UnpicklingError
+from zipfile import BadZipFile, is_zipfile
 
 import numpy as np
 import torch
 
 from mann.core.atomic import atomic_path
+from mann.core.errors import InputNotFoundError, UserError
+from mann.core.npz import npz_entry, open_npz
 from mann.features.layout import INPUT_SIZE, OUTPUT_SIZE
-from mann.nn.weights import save_model_file, state_to_params, write_bin_folder
+from mann.nn.weights import META_KEY, save_model_file, state_to_params, write_bin_folder
 
 REQUIRED = {
     "X": (None, INPUT_SIZE),
@@ -40,6 +45,7 @@ class DataSplit:
     norm: dict[str, np.ndarray]
     clip_names: list[str]
     meta: dict
+    runtime: dict = field(default_factory=dict)  # the data set's meta_json (model file meta)
 
     @property
     def n_train(self) -> int:
@@ -65,30 +71,35 @@ class DataSplit:
                 getattr(net, name).copy_(torch.from_numpy(self.norm[key]))
 
 
+DATA_SET = "a data set (.npz built by python -m mann.dataset)"
+
+
 def _read_dataset(path: Path) -> dict[str, np.ndarray]:
-    if not path.is_file():
-        raise FileNotFoundError(
+    if not path.exists():
+        raise InputNotFoundError(
             f"{path}: data set not found (build it with python -m mann.dataset)"
         )
-    with np.load(path, allow_pickle=False) as npz:
-        data = {k: npz[k] for k in npz.files}
+    with open_npz(path, DATA_SET) as npz:
+        if META_KEY in npz.files and "X" not in npz.files:
+            raise UserError(f"{path}: a MANN model file, not a data set; --data expects {DATA_SET}")
+        data = {k: npz_entry(npz, k, path) for k in npz.files}
     for key, shape in REQUIRED.items():
         if key not in data:
-            raise ValueError(f"{path}: field '{key}' is missing")
+            raise UserError(f"{path}: field '{key}' is missing (expected {DATA_SET})")
         arr = data[key]
         if arr.ndim != len(shape) or any(
             s is not None and s != d for s, d in zip(shape, arr.shape, strict=False)
         ):
-            raise ValueError(f"{path}: field '{key}' should be shaped {shape}, found {arr.shape}")
+            raise UserError(f"{path}: field '{key}' should be shaped {shape}, found {arr.shape}")
     for key in ("X", "Y", "Xmean", "Xstd", "Ymean", "Ystd"):
         if not np.isfinite(data[key]).all():
-            raise ValueError(f"{path}: field '{key}' holds NaN or Inf")
+            raise UserError(f"{path}: field '{key}' holds NaN or Inf")
     for key in ("Xstd", "Ystd"):
         if (data[key] <= 0).any():
-            raise ValueError(f"{path}: field '{key}' must be positive")
+            raise UserError(f"{path}: field '{key}' must be positive")
     n = data["X"].shape[0]
     if data["Y"].shape[0] != n or data["clip"].shape[0] != n:
-        raise ValueError(f"{path}: X, Y and clip must have the same number of rows")
+        raise UserError(f"{path}: X, Y and clip must have the same number of rows")
     return data
 
 
@@ -98,7 +109,10 @@ def load_split(path: Path, holdout: tuple[str, ...], device: torch.device) -> Da
     names = [str(n) for n in data["clip_names"]]
     unknown = [h for h in holdout if h not in names]
     if unknown:
-        raise ValueError(f"{path}: --holdout clips not in the data set: {', '.join(unknown)}")
+        raise UserError(
+            f"{path}: --holdout {' '.join(unknown)}: no such clip in the data set (its "
+            f"clips: {', '.join(names)})"
+        )
     held = np.isin(data["clip"], [names.index(h) for h in holdout])
     weight = data.get("weight", np.ones(len(held), np.float32)).astype(np.float32)
 
@@ -115,7 +129,21 @@ def load_split(path: Path, holdout: tuple[str, ...], device: torch.device) -> Da
         norm={k: data[k].astype(np.float32) for k in ("Xmean", "Xstd", "Ymean", "Ystd")},
         clip_names=names,
         meta={"file": str(path), "frames": int(len(held)), "held_out_frames": int(held.sum())},
+        runtime=_runtime_meta(path, data),
     )
+
+
+def _runtime_meta(path: Path, data: dict) -> dict:
+    """The data set's ``meta_json`` (:mod:`mann.data.dataset`) as a dict; {} without one."""
+    if "meta_json" not in data:
+        return {}
+    try:
+        meta = json.loads(str(data["meta_json"]))
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: field 'meta_json' is not valid JSON ({e})") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{path}: field 'meta_json' should hold a JSON object")
+    return meta
 
 
 def save_checkpoint(path: Path, net, opt, epoch: int, history: list, best: dict) -> None:
@@ -136,17 +164,46 @@ def save_checkpoint(path: Path, net, opt, epoch: int, history: list, best: dict)
         torch.save(blob, tmp)
 
 
-def load_checkpoint(path: Path, net, opt) -> tuple[int, list, dict]:
-    """Restore ``net`` and ``opt``; returns (epochs done, history, best). No pickle."""
+FRESH = "delete it to start afresh, or run without --resume"
+
+
+def read_checkpoint(path: Path) -> dict:
+    """The checkpoint's contents (tensors and plain values, no pickle); UserError naming
+    the file when it is damaged or incomplete."""
+    if not path.is_file() or path.stat().st_size == 0:
+        raise UserError(f"{path}: not a readable checkpoint (empty or not a file); {FRESH}")
+    if not is_zipfile(path):  # torch.save writes a zip archive
+        raise UserError(
+            f"{path}: not a readable checkpoint (damaged, or not written by torch.save); {FRESH}"
+        )
+    # A damaged archive makes torch raise one of several types; none is a bug here. Its
+    # messages suggest unsafe loading, so only the type is shown.
+    damaged = (RuntimeError, OSError, EOFError, ValueError, KeyError, UnpicklingError, BadZipFile)
     try:
         blob = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:  # torch raises several types for a damaged file
-        raise ValueError(f"{path}: not a readable checkpoint: {e}") from None
+    except damaged as e:
+        raise UserError(
+            f"{path}: not a readable checkpoint (damaged: {type(e).__name__}); {FRESH}"
+        ) from None
+    if not isinstance(blob, dict):
+        raise UserError(f"{path}: not a readable checkpoint (no fields); {FRESH}")
     for key in ("net", "opt", "epoch", "history", "best", "rng"):
         if key not in blob:
-            raise ValueError(f"{path}: checkpoint field '{key}' is missing")
-    net.load_state_dict(blob["net"])
-    opt.load_state_dict(blob["opt"])
+            raise UserError(f"{path}: checkpoint field '{key}' is missing; {FRESH}")
+    return blob
+
+
+def load_checkpoint(path: Path, net, opt, blob: dict | None = None) -> tuple[int, list, dict]:
+    """Restore ``net`` and ``opt``; returns (epochs done, history, best). No pickle.
+    ``blob``: the checkpoint as :func:`read_checkpoint` returned it (read here if None)."""
+    blob = read_checkpoint(path) if blob is None else blob
+    try:
+        net.load_state_dict(blob["net"])
+        opt.load_state_dict(blob["opt"])
+    except (RuntimeError, ValueError, KeyError) as e:  # shapes or names of another network
+        raise UserError(
+            f"{path}: the checkpoint does not fit this network ({str(e)[:200]}); {FRESH}"
+        ) from None
     torch.set_rng_state(blob["rng"])
     device = next(net.parameters()).device
     if device.type == "cuda" and "cuda_rng" in blob:

@@ -1,13 +1,13 @@
 """Train MANN on a data set built by ``python -m mann.dataset`` (the reference recipe).
 
-``python -m mann.train --data FILE.npz --out DIR [--epochs N] [--batch B]
-[--holdout CLIP ...] [--resume] [--seed S] [--max-minutes M]``
+``python -m mann.train --data FILE.npz --out DIR [--epochs N] [--batch B] [--lr LR]
+[--holdout CLIP ...] [--resume] [--seed S] [--max-minutes M] [--threads T]``
 
-Recipe (SPEC 3): MSE in normalised space (weighted by the data set's ``weight``);
-AdamW with warm restarts (periods 10, 20, 40, 80 epochs); learning rate 1e-4; dropout
-keep 0.7; batch 32; the learning rate and the weight decay both follow the cosine
-multiplier ``m = 0.5 (1 + cos(pi T))``, T the position in the period capped at 0.9;
-decoupled weight decay ``w <- w - m * wd_n * w`` per step with
+Recipe (docs/reference.md, section 3): MSE in normalised space (weighted by the data
+set's ``weight``); AdamW with warm restarts (periods 10, 20, 40, 80 epochs); learning
+rate 1e-4; dropout keep 0.7; batch 32; the learning rate and the weight decay both
+follow the cosine multiplier ``m = 0.5 (1 + cos(pi T))``, T the position in the period
+capped at 0.9; decoupled weight decay ``w <- w - m * wd_n * w`` per step with
 ``wd_n = 2.5e-3 / sqrt(batches per epoch * 10)`` (torch's AdamW multiplies its
 weight_decay by the learning rate, so it is given ``wd_n / lr``).
 
@@ -27,6 +27,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -37,15 +38,22 @@ import torch.distributed as dist
 from tqdm import tqdm
 
 from mann.core.atomic import atomic_path
+from mann.core.cli import ToolParser, check_input_file, check_output_dir, run_tool
+from mann.core.errors import Interrupted, UserError
 from mann.nn.network import MANN
+from mann.nn.weights import default_meta
 from mann.train.files import (
+    DATA_SET,
     DataSplit,
     export_model,
     load_checkpoint,
     load_split,
     plot_history,
+    read_checkpoint,
     save_checkpoint,
 )
+
+CHECKPOINT = "checkpoint.pt"
 
 LEARNING_RATE = 1e-4
 WEIGHT_DECAY = 2.5e-3
@@ -67,6 +75,7 @@ class TrainConfig:
     device: str | None = None
     max_batches: int | None = None  # per epoch, for quick tests
     max_minutes: float | None = None  # stop after the epoch that passes this wall time
+    threads: int | None = None  # CPU threads of torch (None: torch's default)
 
 
 def cosine_multiplier(epoch_float: float, first_period: int = FIRST_PERIOD) -> float:
@@ -159,29 +168,71 @@ def _out_of_time(cfg: TrainConfig, t_start: float, device: torch.device) -> bool
 def train(cfg: TrainConfig) -> dict:
     """Train per ``cfg``; returns the history. Only rank 0 writes files."""
     device = _pick_device(cfg.device)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    out = Path(cfg.out)
+    first = int(os.environ.get("RANK", "0")) == 0  # before the process group exists
+    check_input_file(cfg.data, "--data", DATA_SET)  # the checks that need no work first
+    if first:
+        check_output_dir(out, "--out")
+    resume = _resume_blob(cfg, out, first)
     _setup_distributed(device)
     rank, world = _dist_info()
     torch.manual_seed(cfg.seed)
     split = load_split(Path(cfg.data), cfg.holdout, device)
+    if split.n_train < cfg.batch:
+        raise UserError(
+            f"--batch {cfg.batch}: more than the {split.n_train} training rows of {cfg.data}; "
+            "use a smaller --batch"
+        )
     net = MANN()
     net.reset_parameters(torch.Generator().manual_seed(cfg.seed))  # on the CPU: same on any device
     net = net.to(device)
     split.set_normalisation(net)
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=0.0)
-    out = Path(cfg.out)
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
-    history, best = [], {"epoch": -1, "val_loss": float("inf")}
-    start = 0
-    if cfg.resume and (out / "checkpoint.pt").is_file():
-        start, history, best = load_checkpoint(out / "checkpoint.pt", net, opt)
+    run = {"history": [], "best": {"epoch": -1, "val_loss": float("inf")}, "start": 0}
+    if resume is not None:
+        run["start"], run["history"], run["best"] = load_checkpoint(
+            out / CHECKPOINT, net, opt, resume
+        )
         if rank == 0:
-            print(f"resumed from {out / 'checkpoint.pt'} after epoch {start}")
+            print(f"resumed from {out / CHECKPOINT} after epoch {run['start']}")
+    try:
+        _epochs(cfg, net, opt, split, out, run, device)
+    except KeyboardInterrupt:
+        raise Interrupted(interrupted_message(cfg, out)) from None
+    if rank == 0:
+        _finish(cfg, split, out, run["history"], run["best"])
+    if world > 1:
+        dist.barrier()
+        dist.destroy_process_group()
+    return {"history": run["history"], "best": run["best"]}
+
+
+def _resume_blob(cfg: TrainConfig, out: Path, say: bool) -> dict | None:
+    """The checkpoint to resume from (read and checked before the data is loaded), or
+    None: no --resume, or nothing to resume yet (said so when ``say``)."""
+    if not cfg.resume:
+        return None
+    path = out / CHECKPOINT
+    if not path.exists():
+        if say:
+            print(f"--resume: no checkpoint in {out} yet: starting fresh", flush=True)
+        return None
+    return read_checkpoint(path)
+
+
+def _epochs(cfg, net, opt, split: DataSplit, out: Path, run: dict, device) -> None:
+    """The epochs from ``run["start"]``, each checkpointed; updates ``run`` in place."""
+    rank, world = _dist_info()
     model = torch.nn.parallel.DistributedDataParallel(net) if world > 1 else net
     batches = split.n_train // cfg.batch
     wd_n = WEIGHT_DECAY / math.sqrt(batches * 10)
     t_start = time.perf_counter()
-    for epoch in range(start, cfg.epochs):
+    history, best = run["history"], run["best"]
+    for epoch in range(run["start"], cfg.epochs):
         stats = train_epoch(model, opt, split, cfg, epoch, wd_n)
         stats["samples_per_s"] *= world
         stats.update(epoch=epoch + 1, val_loss=validate(net, split))
@@ -190,20 +241,39 @@ def train(cfg: TrainConfig) -> dict:
         if rank == 0:
             _report(stats, cfg.epochs)
             if score < best["val_loss"]:
-                best = {"epoch": epoch + 1, "val_loss": score}
+                best.update(epoch=epoch + 1, val_loss=score)
                 with atomic_path(out / "best.pt") as tmp:
                     torch.save(net.state_dict(), tmp)
-            save_checkpoint(out / "checkpoint.pt", net, opt, epoch + 1, history, best)
+            save_checkpoint(out / CHECKPOINT, net, opt, epoch + 1, history, best)
         if epoch + 1 < cfg.epochs and _out_of_time(cfg, t_start, device):
             if rank == 0:
                 print(f"--max-minutes {cfg.max_minutes} reached: stopping after epoch {epoch + 1}")
             break
-    if rank == 0:
-        _finish(cfg, split, out, history, best)
-    if world > 1:
-        dist.barrier()
-        dist.destroy_process_group()
-    return {"history": history, "best": best}
+
+
+def resume_command(cfg: TrainConfig) -> str:
+    """The command line that continues ``cfg``'s run (its non-default options)."""
+    words = ["python", "-m", "mann.train", "--data", cfg.data, "--out", cfg.out]
+    defaults = TrainConfig(data="", out="")
+    for name in ("epochs", "batch", "seed", "lr", "device", "max_batches", "max_minutes"):
+        value = getattr(cfg, name)
+        if value != getattr(defaults, name):
+            words += [f"--{name.replace('_', '-')}", str(value)]
+    if cfg.holdout:
+        words += ["--holdout", *cfg.holdout]
+    return " ".join(shlex.quote(w) for w in [*words, "--resume"])
+
+
+def interrupted_message(cfg: TrainConfig, out: Path) -> str:
+    """Where the last checkpoint is and how to resume (or that there is none yet)."""
+    path = out / CHECKPOINT
+    if not path.is_file():
+        return f"no checkpoint was written yet in {out}; run the same command to start again"
+    try:
+        epoch = f" (after epoch {read_checkpoint(path)['epoch']})"
+    except UserError:
+        epoch = ""
+    return f"the last checkpoint is {path}{epoch}; resume with: {resume_command(cfg)}"
 
 
 def _report(stats: dict, epochs: int) -> None:
@@ -215,43 +285,76 @@ def _report(stats: dict, epochs: int) -> None:
     )
 
 
+def model_meta(split: DataSplit, training: dict) -> dict:
+    """The model file's metadata: the data set's runtime part (rest pose and bone
+    lengths in ``skeleton``, ``controller`` gait speeds, ``styles``, ``licence``), its
+    description merged with the split's into ``data``, and ``training``."""
+    runtime = dict(split.runtime)
+    meta = {k: v for k, v in runtime.items() if k not in ("skeleton", "data")}
+    if "skeleton" in runtime:
+        meta["skeleton"] = {**default_meta()["skeleton"], **runtime["skeleton"]}
+    data = runtime.get("data")
+    meta["data"] = {**data, **split.meta} if isinstance(data, dict) else split.meta
+    meta["training"] = training
+    return meta
+
+
 def _finish(cfg: TrainConfig, split: DataSplit, out: Path, history: list, best: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
     state = torch.load(out / "best.pt", map_location="cpu", weights_only=True)
-    meta = {
-        "training": {
-            "command": "python -m mann.train " + " ".join(sys.argv[1:]),
-            "config": asdict(cfg),
-            "best_epoch": best["epoch"],
-            "history": history,
-            "clips": split.clip_names,
-            "holdout": list(cfg.holdout),
-        },
-        "data": split.meta,
+    training = {
+        "command": "python -m mann.train " + " ".join(sys.argv[1:]),
+        "config": asdict(cfg),
+        "best_epoch": best["epoch"],
+        "history": history,
+        "clips": split.clip_names,
+        "holdout": list(cfg.holdout),
     }
-    export_model(state, out, meta)
+    export_model(state, out, model_meta(split, training))
     plot_history(history, best["epoch"], out / "loss.png")
     (out / "history.json").write_text(json.dumps({"history": history, "best": best}, indent=1))
     print(f"best epoch {best['epoch']}: wrote {out / 'model.npz'} and {out / 'bins'}/")
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m mann.train", description=__doc__.split("\n")[0])
+def _positive(kind):
+    """An argparse type: a number of ``kind`` that must be > 0."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
+    return parse
+
+
+def parse_args(argv: list[str] | None = None) -> TrainConfig:
+    ap = ToolParser(prog="python -m mann.train", description=__doc__.split("\n")[0])
     ap.add_argument("--data", required=True, help="data set .npz from python -m mann.dataset")
     ap.add_argument("--out", required=True, help="output folder")
-    ap.add_argument("--epochs", type=int, default=150)
-    ap.add_argument("--batch", type=int, default=BATCH)
+    ap.add_argument("--epochs", type=_positive(int), default=150)
+    ap.add_argument("--batch", type=_positive(int), default=BATCH)
     ap.add_argument("--holdout", nargs="*", default=[], help="clip names kept for validation")
     ap.add_argument("--resume", action="store_true", help="continue from DIR/checkpoint.pt")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--lr", type=float, default=LEARNING_RATE)
+    ap.add_argument("--lr", type=_positive(float), default=LEARNING_RATE)
     ap.add_argument("--device", help="cpu, cuda, cuda:N (default: CUDA when available)")
-    ap.add_argument("--max-batches", type=int, help="cap batches per epoch (quick runs)")
+    ap.add_argument("--max-batches", type=_positive(int), help="cap batches per epoch (quick runs)")
     ap.add_argument(
         "--max-minutes", type=float, help="stop (and export) after the epoch that passes this"
     )
+    ap.add_argument(
+        "--threads",
+        type=_positive(int),
+        help="CPU threads for torch (default: torch's; on a CPU shared with other work, "
+        "1 thread can be several times faster than 2)",
+    )
     a = ap.parse_args(argv)
-    cfg = TrainConfig(
+    return TrainConfig(
         data=a.data,
         out=a.out,
         epochs=a.epochs,
@@ -263,9 +366,14 @@ def main(argv: list[str] | None = None) -> None:
         device=a.device,
         max_batches=a.max_batches,
         max_minutes=a.max_minutes,
+        threads=a.threads,
     )
-    train(cfg)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line; user errors as one line and exit code 2 (:mod:`mann.core.cli`)."""
+    return run_tool(lambda a: train(parse_args(a)) and 0, argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -6,6 +6,7 @@ import logging
 
 import numpy as np
 import pytest
+from model_fakes import Poisoned, StillModel
 
 from mann.characters import DOG
 from mann.control.controller import ACTIONS, GAITS, STEP, Commands, Controller
@@ -13,12 +14,9 @@ from mann.core import quat
 from mann.eval.metrics import bone_length_error
 from mann.features.frames import canonical_frames
 from mann.features.layout import (
-    NUM_FUTURE,
     ROOT_TURN,
     ROOT_X,
     JointBlock,
-    OutputFeatures,
-    pack_output,
     unpack_input,
 )
 from mann.nn.model import random_model
@@ -45,38 +43,6 @@ def _rest():
         p[DOG.mirror[j]] = (-v[0], v[1], v[2])
     fwd, up = canonical_frames(p)
     return JointBlock(p, fwd, up, np.zeros_like(p))
-
-
-class StillModel:
-    """Stand-in: always predicts the rest pose standing still, with root velocity
-    ``velocity`` (x, z) m/s and turn ``turn`` deg/s."""
-
-    def __init__(self, rest, velocity=(0.0, 0.0), turn=0.0):
-        z = np.zeros((NUM_FUTURE, 2))
-        out = OutputFeatures(z, z + [0, 1], z, rest, np.asarray(velocity, float), np.array(turn))
-        self.y = pack_output(out)
-        self.calls = 0
-
-    def predict(self, x, clamp=None, return_gating=False):
-        self.calls += 1
-        y = np.tile(self.y, (len(x), 1))
-        return (y, np.full((len(x), 8), 1 / 8)) if return_gating else y
-
-
-class Poisoned:
-    """Wraps a model; at call number ``at`` row ``row`` becomes ``value``."""
-
-    def __init__(self, inner, at, row, value=np.nan, index=None):
-        self.inner, self.at, self.row, self.value, self.index = inner, at, row, value, index
-        self.calls = 0
-
-    def predict(self, x, clamp=None, return_gating=False):
-        y, g = self.inner.predict(x, clamp=clamp, return_gating=True)
-        y = np.array(y)
-        if self.calls == self.at:
-            y[self.row, slice(None) if self.index is None else self.index] = self.value
-        self.calls += 1
-        return (y, g) if return_gating else y
 
 
 def random_commands(n, frames, seed=0):
@@ -330,3 +296,65 @@ def test_reset_one_character(model):
     c.reset(1)
     assert np.allclose(c.state.root_pos[1], c.start_pos[1]) and c.state.root_yaw[1] == 0
     assert not np.allclose(c.state.root_pos[0], c.start_pos[0])
+
+
+def _reference_folder(folder, rest: JointBlock, x_speed: float, turn: float, z_speed: float):
+    """A .bin folder written by hand, byte by byte, with the reference's file names,
+    shapes and offsets (none of the project's writer or layout): every weight zero, so
+    the network predicts Y = Ymean whatever X is: the rest pose at 36 + 12 j and the
+    root motion at 360 (x, m/s), 361 (turn, deg/s), 362 (z, m/s)."""
+    shapes = {"Xmean": (480, 1), "Xstd": (480, 1), "Ymean": (363, 1), "Ystd": (363, 1)}
+    shapes |= {"wc0_w": (32, 19), "wc0_b": (32, 1), "wc1_w": (32, 32), "wc1_b": (32, 1)}
+    shapes |= {"wc2_w": (8, 32), "wc2_b": (8, 1)}
+    for i in range(8):
+        for layer, (rows, cols) in enumerate(((512, 480), (512, 512), (363, 512))):
+            shapes[f"cp{layer}_a{i}"] = (rows, cols)
+            shapes[f"cp{layer}_b{i}"] = (rows, 1)
+    assert len(shapes) == 58
+    y = np.zeros(363)
+    for k in range(6):  # future samples at 6 k: pos, dir, vel (x, z) straight ahead
+        t = (k * 10 + 1) / 60.0
+        y[6 * k : 6 * k + 6] = (x_speed * t, z_speed * t, 0.0, 1.0, x_speed, z_speed)
+    for j in range(27):
+        y[36 + 12 * j : 36 + 12 * j + 9] = np.concatenate([rest.pos[j], rest.fwd[j], rest.up[j]])
+    y[360], y[361], y[362] = x_speed, turn, z_speed
+    folder.mkdir()
+    for name, shape in shapes.items():
+        value = np.zeros(shape)
+        if name in ("Xstd", "Ystd"):
+            value[:] = 1.0
+        elif name == "Ymean":
+            value[:, 0] = y
+        (folder / f"{name}.bin").write_bytes(value.astype("<f4").tobytes())
+
+
+@pytest.mark.parametrize(
+    "convention, side", [("project", 1.0), ("unity", -1.0)], ids=["project", "unity"]
+)
+def test_the_reference_offsets_move_the_dog_forward_and_turn_it_the_right_way(
+    tmp_path, convention, side
+):
+    """Y[360] = 0.2 m/s sideways, Y[361] = +30 deg/s, Y[362] = 1.0 m/s forward. In the
+    project's world +x and a positive turn are towards the dog's left (+X: yaw rises);
+    in the reference's Unity world towards its right, so loaded with convention="unity"
+    the same numbers move and turn the dog to its right."""
+    from mann import load_model
+
+    rest = _rest()
+    _reference_folder(tmp_path / "bins", rest, 0.2, 30.0, 1.0)
+    model = load_model(tmp_path / "bins", device="cpu", convention=convention)
+    c = Controller(model, num_characters=1)  # rest pose derived: the folder has no metadata
+    cmd = Commands.idle(1)
+    cmd.move[:] = (0.0, 1.0)
+    root, yaw = [], []
+    for _ in range(400):
+        c.step(cmd)
+        root.append(c.state.root_pos[0].copy())
+        yaw.append(float(c.state.root_yaw[0]))
+    assert c.state.styles[0, 0] < 1e-12  # idle gone: the root motion is no longer scaled
+    for f in range(300, 399):
+        local = quat.dir_to_root(root[f + 1] - root[f], yaw[f]) * 60.0  # m/s, root axes
+        np.testing.assert_allclose(local, [side * 0.2, 0.0, 1.0], atol=1e-6)
+        turn = np.degrees(quat.wrap_angle(yaw[f + 1] - yaw[f])) * 60.0  # deg/s
+        assert turn == pytest.approx(side * 30.0, abs=1e-4)
+    assert np.abs(c.bone_lengths - DOG.bone_lengths(rest.pos)).max() < 1e-6

@@ -130,9 +130,12 @@ def test_bone_lengths_over_batch_axes_and_rigid_motion():
 
 
 def test_check_names_accepts_the_skeleton_in_any_sequence_type():
-    DOG.check_names(DOG.joint_names, "x")
-    DOG.check_names(list(DOG.joint_names), "x")
-    DOG.check_names(np.array(DOG.joint_names), "x")  # numpy strings, as read from .npz files
+    swapped = list(DOG.joint_names)
+    swapped[1], swapped[2] = swapped[2], swapped[1]
+    for kind in (tuple, list, np.array):  # numpy strings, as read from .npz files
+        assert DOG.check_names(kind(DOG.joint_names), "x") is None
+        with pytest.raises(ValueError, match="out of order"):
+            DOG.check_names(kind(swapped), "x")
 
 
 def test_check_names_reports_missing_and_unexpected():

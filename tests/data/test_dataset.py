@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import numpy as np
 import pytest
 
 from mann.characters import DOG
-from mann.data.dataset import build_dataset, grouped_std, main, normalisation, std_groups
-from mann.features.layout import input_names, joint_in_index, output_names, traj_in_index
+from mann.data.dataset import (
+    RAISED_AFTER,
+    RAISED_BEFORE,
+    build_dataset,
+    clip_features,
+    grouped_std,
+    main,
+    normalisation,
+    raised_rows,
+    std_groups,
+)
+from mann.features.layout import (
+    STYLE_NAMES,
+    input_names,
+    joint_in_index,
+    output_names,
+    traj_in_index,
+)
 from mann.motion.io import load_clips
 from mann.motion.io.npz import save_clip
+from mann.motion.rig import normalise_clip
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +108,10 @@ def test_cli_writes_npz_and_txt(small_clips_dir, tmp_path, capsys):
         n = d["X"].shape[0]
         xs = np.loadtxt(out.parent / "Input.txt", dtype=np.float32)
         np.testing.assert_allclose(xs, d["X"], rtol=1e-5, atol=1e-6)
-    assert np.loadtxt(out.parent / "Output.txt").shape == (n, 363)
+        # Output.txt is Y row for row, root motion included: x, turn, z at 360..362
+        ys = np.loadtxt(out.parent / "Output.txt", dtype=np.float32)
+        np.testing.assert_allclose(ys, d["Y"], rtol=1e-5, atol=1e-5)
+    assert ys.shape == (n, 363)
     assert len(list((tmp_path / "plots").glob("*.png"))) == 2
     assert not [p for p in out.parent.iterdir() if p.name.endswith(".tmp")]
     assert f"N={n}" in capsys.readouterr().out
@@ -135,3 +158,72 @@ def test_bad_synthetic_styles_name_the_file(small_clips_dir, tmp_path):
     synth = _synth_like(small_clips_dir, tmp_path, styles_of=lambda f: np.ones((f, 6)))
     with pytest.raises(ValueError, match=r"s\.npz: styles must be finite and each row"):
         build_dataset(small_clips_dir, progress=False, overrides={}, synth_dir=synth)
+
+
+def test_the_data_set_carries_what_the_model_file_needs(clips_dir, tmp_path):
+    clips = {c.name[:6]: c for c in load_clips(clips_dir)}
+    save_clip(clips["D1_001"].slice(0, 400), tmp_path / "idle.npz")  # standing idle
+    save_clip(clips["D1_003"].slice(0, 300), tmp_path / "sit.npz")  # sitting
+    data = build_dataset(tmp_path, mirror=False, progress=False, overrides={})
+    meta = json.loads(str(data["meta_json"]))
+    pose = np.array(meta["skeleton"]["rest_pose"])
+    assert pose.shape == (27, 3)
+    assert np.abs(pose[DOG.hips, [0, 2]]).max() < 1e-9  # hips over the origin
+    assert 0.4 < pose[DOG.hips, 1] < 0.55  # standing
+    assert pose[DOG.head, 2] > 0.2  # facing +Z
+    assert pose[DOG.index("LeftUpLeg"), 0] > pose[DOG.index("RightUpLeg"), 0]  # left on +X
+    lengths = np.array(meta["skeleton"]["bone_lengths"])
+    np.testing.assert_allclose(lengths, DOG.bone_lengths(pose), rtol=0.02, atol=1e-3)
+    assert meta["styles"] == list(STYLE_NAMES)
+    assert "gait_speeds" not in meta["controller"]  # nothing moves in these slices
+    assert meta["data"]["gait_calibration"]["seconds_walk"] == 0
+    assert "CC BY-NC 4.0" in meta["licence"]
+    assert meta["data"]["takes"] == 2 and set(meta["data"]["per_take"]) == set(data["clip_names"])
+
+
+def test_rows_that_see_raised_ground_are_left_out(small_clips_dir, tmp_path):
+    from mann.motion.io.npz import read_npz, save_clip
+
+    clip = read_npz(small_clips_dir / "b.npz")
+    p = clip.positions.copy()
+    p[150:250, :, 1] += 0.33  # the dog on a box for 100 frames
+    (tmp_path / "raised").mkdir()
+    save_clip(dataclasses.replace(clip, positions=p), tmp_path / "raised" / "b.npz")
+    data = build_dataset(tmp_path / "raised", mirror=False, progress=False, overrides={})
+    frames = data["frame"]
+    raised = np.zeros(clip.num_frames, bool)
+    raised[150:250] = True
+    assert data["raised_frames"][0] >= 100
+    expect = np.flatnonzero(~raised_rows(raised, np.arange(60, clip.num_frames - 51)))
+    assert set(frames) <= set(expect + 60)  # no row within the window of a raised frame
+    assert not ((frames >= 150 - RAISED_AFTER) & (frames <= 249 + RAISED_BEFORE)).any()
+    assert (frames < 150).any() and (frames > 250).any()  # the floor rows around stay
+    assert data["rows_removed"][0] == (350 - 111) - len(frames)
+    meta = json.loads(str(data["meta_json"]))["data"]
+    assert meta["rows_removed_for_raised_ground"] == data["rows_removed"][0]
+
+
+def test_raised_rows_window():
+    raised = np.zeros(100, bool)
+    raised[50] = True
+    rows = np.flatnonzero(raised_rows(raised, np.arange(100)))
+    np.testing.assert_array_equal(rows, np.arange(50 - RAISED_AFTER, 50 + RAISED_BEFORE + 1))
+
+
+def test_npz_clips_equal_their_bvh_twins_in_features(clips_dir, bvh_dir):
+    """The 8 .npz clips are 8 of the BVH takes (docs/reference.md, section 2): both readers, the rig
+    conventions and the features agree to float32 precision, so the data set uses the
+    BVH takes alone (building from both would count these takes twice)."""
+    from mann.data.labels import clip_labels
+    from mann.motion.io import load_clip
+
+    for npz in sorted(clips_dir.glob("*.npz")):
+        a = normalise_clip(load_clip(npz))
+        b = normalise_clip(load_clip(bvh_dir / f"{npz.stem}.bvh"))
+        assert a.num_frames == b.num_frames, npz.stem
+        assert np.abs(a.positions - b.positions).max() < 1e-5, npz.stem
+        labels, _ = clip_labels(b)
+        xa, ya, _ = clip_features(a, labels)
+        xb, yb, _ = clip_features(b, labels)
+        assert np.abs(xa - xb).max() < 1e-3 and np.abs(ya - yb).max() < 1e-3, npz.stem
+        np.testing.assert_allclose(clip_labels(a)[0], labels, atol=1e-6)

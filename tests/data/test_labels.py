@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from mann.characters import DOG
+from mann.core.filters import runs
 from mann.data.labels import (
     OVERRIDE_FILE,
     clip_labels,
@@ -19,7 +20,7 @@ from mann.data.labels import (
 )
 from mann.features.layout import IDLE, JUMP, LIE, MOVE, SIT, STAND, STYLE_NAMES
 from mann.features.root import root_speed
-from mann.motion.io import load_clips
+from mann.motion.io import load_clip, load_clips
 from mann.motion.rig import normalise_clip
 
 
@@ -144,3 +145,33 @@ def test_plot_labels_writes_png(tmp_path, labelled):
     short = clip.slice(500, 800)
     plot_labels(short, labels[500:800], contacts[500:800], tmp_path / "p.png")
     assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _bvh_labels(bvh_dir, name):
+    clip = normalise_clip(load_clip(bvh_dir / f"{name}.bvh"))
+    labels, contacts = clip_labels(clip)
+    return clip, labels.argmax(axis=1), contacts
+
+
+def test_upright_rears_are_stand_and_sitting_up_is_sit(bvh_dir):
+    clip, hard, _ = _bvh_labels(bvh_dir, "D1_059_KAN01_001")
+    y = clip.positions[..., 1]
+    stand = hard == STAND
+    assert [b - a for a, b in runs(stand)] and all(b - a >= 20 for a, b in runs(stand))
+    assert 1.5 < stand.sum() / 60 < 3.0  # four rears of 0.4-0.7 s
+    assert np.all(y[stand, DOG.hips] > 0.2) and np.median(y[stand, DOG.head_site]) > 0.8
+    # Sitting up on the haunches, front paws raised (begging): a sit, not a stand.
+    begging = (y[:, list(DOG.paws[:2])].min(axis=1) > 0.2) & (y[:, DOG.hips] < 0.12)
+    assert begging.sum() > 300
+    assert np.mean(hard[begging] == SIT) > 0.95
+
+
+def test_flights_are_jumps_but_steps_and_gallops_are_not(bvh_dir):
+    clip, hard, _ = _bvh_labels(bvh_dir, "D1_ex04_KAN02_001")
+    jumps = runs(hard == JUMP)
+    assert len(jumps) == 1 and jumps[0][0] <= 605 and jumps[0][1] >= 627  # flight 605-626
+    assert not (hard[430:584] == JUMP).any()  # walking over the step obstacle
+    _, hard, _ = _bvh_labels(bvh_dir, "D1_010_KAN01_004")  # a 5 m/s gallop
+    assert not (hard == JUMP).any()
+    _, hard, _ = _bvh_labels(bvh_dir, "D1_ex03_KAN02_006")  # platform and box
+    assert not (hard == JUMP).any() and not (hard == STAND).any()

@@ -1,5 +1,5 @@
-"""Gamepad hot-plug end to end with SDL's virtual joystick (SPEC section 8): a real
-JOYDEVICEADDED, axis and button state, JOYDEVICEREMOVED, through pygame's queue."""
+"""Gamepad hot-plug end to end with SDL's virtual joystick (docs/reference.md, section 9):
+a real JOYDEVICEADDED, axis and button state, JOYDEVICEREMOVED, through pygame's queue."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def test_virtual_pad_hot_plug_and_input(sdl_events):
     not os.environ.get("DISPLAY"), reason="interactive window needs DISPLAY (xvfb-run)"
 )
 def test_pad_plugged_into_the_running_app_drives_the_dog(monkeypatch):
-    from demo_fakes import fake_backend, gl_skip_reason
+    from demo_support import backend, default_model, gl_skip_reason
 
     from demo.app import App
     from demo.options import Options
@@ -117,7 +117,7 @@ def test_pad_plugged_into_the_running_app_drives_the_dog(monkeypatch):
         pytest.skip(gl_skip_reason())
     monkeypatch.setenv("SDL_JOYSTICK_ALLOW_BACKGROUND_EVENTS", "1")
     sdl = _sdl()
-    app = App(Options(width=320, height=240), fake_backend(), None)
+    app = App(Options(width=320, height=240), backend(), default_model())
     try:
         for _ in range(70):  # past the intro
             app.frame()

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from demo.errors import DemoError
-from demo.record import GIF_COLORS, GIF_STRIDE, Recorder, check_record_path
+from demo.record import GIF_COLORS, GIF_STRIDE, Recorder, check_record_path, write_gif
+from demo.render.geometry import CONTACT_COLOUR, LEFT_COLOUR, RIGHT_COLOUR
 
 
 def _frames(n, h=24, w=32):
@@ -59,3 +60,27 @@ def test_mp4_needs_ffmpeg_plugin(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)
     with pytest.raises(DemoError, match="imageio-ffmpeg"):
         check_record_path(tmp_path / "a.mp4")
+
+
+def _scene(shift: int, h: int = 120, w: int = 160) -> np.ndarray:
+    """A frame like the demo's: a large soft grey-blue gradient (sky, ground) with the
+    dog's vivid colours in small shaded patches (about 2 % of the pixels)."""
+    y, x = np.mgrid[0:h, 0:w]
+    img = np.stack([150 + 60 * y / h + 20 * x / w, 160 + 50 * y / h, 170 + 40 * x / w], -1)
+    for k, colour in enumerate((LEFT_COLOUR, RIGHT_COLOUR, CONTACT_COLOUR)):
+        for shade in range(3):
+            x0 = 20 + 40 * k + 8 * shade + shift
+            img[60:66, x0 : x0 + 6] = np.array(colour[:3]) * 255 * (0.6 + 0.2 * shade)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def test_gif_keeps_the_dogs_colours(tmp_path):
+    frames = [_scene(shift) for shift in range(0, 12, 3)]
+    write_gif(tmp_path / "a.gif", frames, 66)
+    back = [f[..., :3].astype(int) for f in imageio.mimread(tmp_path / "a.gif")]
+    for got, want in zip(back, frames, strict=True):
+        want = want.astype(int)
+        vivid = (want.max(-1) - want.min(-1)) >= 60
+        assert vivid.mean() > 0.01
+        assert np.abs(got - want)[vivid].max() <= 12  # orange stays orange
+        assert np.percentile(np.abs(got - want), 99) <= 8

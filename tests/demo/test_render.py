@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from demo_fakes import fake_backend, gl_skip_reason
+from demo_support import backend, default_model, gl_skip_reason
 
 from demo import camera as C
 from demo import window
@@ -62,12 +62,48 @@ def test_loader_names_the_shader_and_quotes_the_log(gl_window, tmp_path):
     assert "link" in str(e.value) and "shadow.frag" in str(e.value)
 
 
+def test_declared_uniforms_are_read_from_the_source():
+    from demo.render.program import declared_uniforms
+
+    src = (
+        "uniform vec3 u_a;  // uniform float u_in_comment;\n"
+        "/* uniform int u_in_block_comment; */ uniform float u_b[4], u_c;\n"
+        "layout(std140) uniform mat4 u_d;\nvoid main() { float uniformity; }\n"
+    )
+    assert declared_uniforms(src) == {"u_a", "u_b", "u_c", "u_d"}
+
+
+def test_an_unknown_uniform_raises_and_an_unused_one_is_harmless(gl_window, tmp_path):
+    from OpenGL import GL
+
+    from demo.render.program import ShaderError, load_program
+
+    (tmp_path / "lit.vert").write_text((shaders_path() / "lit.vert").read_text())
+    (tmp_path / "shadow.frag").write_text(
+        "#version 330 core\nuniform vec4 u_colour;\nuniform float u_unused;\n"
+        "out vec4 c;\nvoid main() { c = u_colour; }\n"
+    )
+    p = load_program("shadow", tmp_path)
+    try:
+        p.use()
+        assert GL.glGetUniformLocation(p.handle, "u_unused") == -1  # optimised out
+        p.set("u_unused", 1.0)  # declared: nothing to set, no error
+        p.set("u_colour", (1.0, 0.0, 0.0, 1.0))
+        for setter, name in ((p.set, "u_color"), (p.set_int, "u_textures")):
+            with pytest.raises(ShaderError) as e:
+                setter(name, 1)
+            assert "'shadow'" in str(e.value) and repr(name) in str(e.value)
+            assert "lit.vert + shadow.frag" in str(e.value)
+    finally:
+        p.delete()
+
+
 @pytest.fixture(scope="module")
 def app():
     reason = gl_skip_reason()
     if reason:
         pytest.skip(reason)
-    a = App(Options(headless=True, frames=1000, width=W, height=H), fake_backend(), None)
+    a = App(Options(headless=True, frames=1000, width=W, height=H), backend(), default_model())
     for _ in range(20):
         a.frame()
     yield a
@@ -102,13 +138,27 @@ def test_dog_is_visible_where_it_stands(app):
     assert (outside > 30).mean() < 0.02, "far from the dog the scenes agree"
 
 
-def test_hud_is_drawn(app):
+def test_hud_panels_are_drawn_where_the_layout_puts_them_and_leave_the_dog_clear(app):
+    from demo.render.hud_layout import panel_rects
+
     with_hud = _render(app, show_hud=True)
     without = _render(app, show_hud=False)
-    panel = np.abs(with_hud - without)[10:280, 10:300].sum(-1)
-    assert (panel > 20).mean() > 0.5
+    changed = np.abs(with_hud - without).sum(-1) > 20
+    panels = panel_rects(app.hud_data(), W, H)
+    assert {p.name for p in panels} >= {"info", "footfalls", "legend"}
+    covered = np.zeros((H, W), bool)
+    for p in panels:
+        x0, y0, x1, y1 = (int(round(v)) for v in (p.x, p.y, p.x + p.w, p.y + p.h))
+        assert changed[y0:y1, x0:x1].mean() > 0.5, p.name
+        covered[y0:y1, x0:x1] = True
+    assert changed[~covered].mean() < 0.001, "the HUD draws only inside its panels"
+    info = panels[0]
     # Text is lighter than the dark panel behind it.
-    assert with_hud[14:40, 16:200].max() > 180
+    assert with_hud[int(info.y) : int(info.y + 30), int(info.x) : int(info.x + 120)].max() > 180
+    vp = C.view_projection(app.view.camera, W, H)
+    px = C.project(np.asarray(app.sim.state.positions[0], np.float64), vp, W, H)
+    (x0, y0), (x1, y1) = px.min(0).astype(int), px.max(0).astype(int) + 1
+    assert not changed[y0:y1, x0:x1].any(), "no panel covers the dog"
 
 
 def test_dog_faces_plus_z_and_stands_on_the_ground(app):
@@ -122,7 +172,9 @@ def test_dog_faces_plus_z_and_stands_on_the_ground(app):
 
 def test_herd_renders(gl_window):
     a = App(
-        Options(headless=True, frames=3, characters=25, width=W, height=H), fake_backend(), None
+        Options(headless=True, frames=3, characters=25, width=W, height=H),
+        backend(),
+        default_model(),
     )
     try:
         a.run()

@@ -66,7 +66,7 @@ def test_error_line_number(tmp_path):
     p.write_text("0 move=0,1\n\n1 gait=fast\n")
     with pytest.raises(DemoError, match=r"bad.txt:3"):
         load_script(p)
-    with pytest.raises(DemoError, match="cannot read script"):
+    with pytest.raises(DemoError, match="--script .*cannot read it"):
         load_script(tmp_path / "missing.txt")
 
 

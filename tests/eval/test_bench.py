@@ -120,3 +120,11 @@ def test_report_states_the_ratios():
     assert "batch 1 is 10.0x the floor" in text
     assert "0.500 x batch 1" in text and "0.250 x batch 1" in text
     assert "controller step, 1 character(s): 3.000 ms" in text
+
+
+def test_main_passes_the_convention(monkeypatch, capsys):
+    seen = []
+    monkeypatch.setattr(bench, "load_model", lambda p, d, convention: seen.append(convention))
+    monkeypatch.setattr(bench, "run", lambda model: FAKE_RESULT)
+    bench.main(["--convention", "unity", "--device", "cpu"])
+    assert seen == ["unity"]

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from demo_fakes import rest_pose
-from gait_fakes import walker
+from gait_fakes import standing_pose, walker
 
 from mann.control import config
 from mann.core import quat
@@ -24,7 +23,7 @@ def circling(speed: float, rate_deg: float, seconds: float = 6.0) -> np.ndarray:
     yaw = w * t
     r = speed / w
     root = np.stack([r * (1 - np.cos(yaw)), 0 * t, r * np.sin(yaw)], -1)  # starts facing +Z
-    pose = rest_pose()
+    pose = standing_pose()
     return quat.from_root(np.broadcast_to(pose, (len(t), *pose.shape)), root[:, None], yaw[:, None])
 
 

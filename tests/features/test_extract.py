@@ -117,7 +117,7 @@ def test_turn_and_motion_signs(clips):
     dv = moved_out.root_velocity - base.root_velocity
     assert np.median(dv[:, 1]) == pytest.approx(0.5, abs=0.03)
     assert abs(np.median(dv[:, 0])) < 0.1
-    # ... and in the seed's order in Y: x at 360, turn at 361, z at 362.
+    # ... and in the reference's order in Y: x at 360, turn at 361, z at 362.
     assert np.median(y[:, 361] - y0[:, 361]) == pytest.approx(30.0, abs=0.5)
     assert np.median(y[:, 362] - y0[:, 362]) == pytest.approx(0.5, abs=0.03)
 

@@ -17,7 +17,7 @@ from mann.motion.io import load_clip, load_clips
 from mann.motion.io.npz import save_clip
 from mann.motion.rig import is_mirrored_rig, mirror_clip, normalise_clip, unmirror_rig
 
-MIRRORED_RIG = ("D1_001", "D1_003", "D1_005", "D1_006")  # SPEC 2, only to check detection
+MIRRORED_RIG = ("D1_001", "D1_003", "D1_005", "D1_006")  # reference.md 2, only to check detection
 
 
 def synthetic_clip(frames: int = MIN_FRAMES, seed: int = 0) -> Clip:

@@ -1,4 +1,5 @@
-"""The torch MANN against an independent numpy forward pass that blends weights (SPEC 3)."""
+"""The torch MANN against an independent numpy forward pass that blends weights
+(docs/reference.md, section 3)."""
 
 import numpy as np
 import pytest

@@ -83,8 +83,9 @@ def test_rigidify_keeps_real_poses(real_walk, body):
 
 
 def test_real_clips_undo_the_mirrored_rig_and_both_tests_agree(clips_dir):
-    """The rotation test of SPEC 2 and the positions-only facing test agree on every
-    shared clip; the synthesizer's real clips all come out in the non-mirrored rig."""
+    """The rotation test of docs/reference.md section 2 and the positions-only facing test
+    agree on every shared clip; the synthesizer's real clips all come out in the
+    non-mirrored rig."""
     for clip in load_clips(clips_dir):
         p = clip.positions[:50].astype(np.float64)
         assert is_mirrored_rig(clip) == pose_facing(p[0])[1], clip.name
@@ -143,9 +144,9 @@ def test_bad_pose_file_is_named(tmp_path):
 def test_missing_data_is_reported(tmp_path, clips_dir, poses_dir):
     with pytest.raises(FileNotFoundError, match="key pose missing"):
         load_body(clips_dir, tmp_path)
-    with pytest.raises(FileNotFoundError, match="no .npz or .bvh clips found"):
+    with pytest.raises(FileNotFoundError, match="no clips in this folder"):
         load_body(tmp_path, poses_dir)
-    with pytest.raises(FileNotFoundError, match="no .npz or .bvh clips found"):
+    with pytest.raises(FileNotFoundError, match="no clips in this folder"):
         rigmod.load_rig(tmp_path)
     mirrored_only = tmp_path / "mirrored"
     mirrored_only.mkdir()

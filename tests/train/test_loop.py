@@ -117,3 +117,26 @@ def test_two_process_torchrun_gloo(tiny_data, tmp_path):
     assert "epoch 2/2" in run.stdout
     params, meta = read_model_file(tmp_path / "model.npz")
     assert meta["training"]["best_epoch"] in (1, 2)
+
+
+def test_the_model_file_carries_the_data_sets_runtime_meta(tiny_data, tmp_path):
+    import json
+
+    with np.load(tiny_data) as d:
+        arrays = {k: d[k] for k in d.files}
+    pose = np.arange(81, dtype=float).reshape(27, 3) / 100
+    runtime = {
+        "skeleton": {"rest_pose": pose.tolist(), "bone_lengths": [0.1] * 27},
+        "controller": {"gait_speeds": [0.5, 1.0, 1.9, 3.0]},
+        "styles": ["idle", "move", "jump", "sit", "stand", "lie"],
+        "data": {"takes": 3},
+        "licence": "CC BY-NC 4.0: test",
+    }
+    np.savez(tmp_path / "d.npz", **arrays, meta_json=np.array(json.dumps(runtime)))
+    train(_cfg(tmp_path / "d.npz", tmp_path / "out", epochs=1, max_batches=2, threads=1))
+    _, meta = read_model_file(tmp_path / "out" / "model.npz")
+    assert meta["skeleton"]["rest_pose"] == pose.tolist()
+    assert meta["skeleton"]["joint_names"][0] == "Hips"  # the default skeleton is kept
+    assert meta["controller"] == runtime["controller"] and meta["licence"] == runtime["licence"]
+    assert meta["data"]["takes"] == 3 and meta["data"]["held_out_frames"] == 400
+    assert meta["styles"] == runtime["styles"] and meta["training"]["holdout"] == ["c"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from mann.core.errors import InputNotFoundError, UserError
 from mann.features.root import FRAMERATE
 from mann.motion.clip import FRAMERATE_TOLERANCE, MIN_FRAMES, Clip, resample, validate_clip
 from mann.motion.io.bvh import read_bvh
@@ -25,14 +26,14 @@ def load_clip(path, min_frames: int = MIN_FRAMES) -> Clip:
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        raise ValueError(f"{path}: unknown clip format {path.suffix!r} (expected .npz or .bvh)")
+        raise UserError(f"{path}: unknown clip format {path.suffix!r} (expected .npz or .bvh)")
     clip = reader(path)
     validate_clip(clip, str(path), min_frames=2)
     if abs(clip.framerate - FRAMERATE) > FRAMERATE_TOLERANCE * FRAMERATE:
         clip = resample(clip, FRAMERATE)
     clip = dataclasses.replace(clip, framerate=FRAMERATE)
     if clip.num_frames < min_frames:
-        raise ValueError(
+        raise UserError(
             f"{path}: positions has {clip.num_frames} frames at 60 Hz, at least {min_frames} "
             "needed (the feature window)"
         )
@@ -49,8 +50,12 @@ def clip_files(directory) -> list[Path]:
     naming the folder when it is missing or holds none."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise FileNotFoundError(f"{directory}: no such folder of clips")
+        raise InputNotFoundError(
+            f"{directory}: no such folder (expected a folder of .npz or .bvh clips)"
+        )
     files = sorted(p for p in directory.iterdir() if p.suffix.lower() in READERS)
     if not files:
-        raise FileNotFoundError(f"{directory}: no .npz or .bvh clips found")
+        raise InputNotFoundError(
+            f"{directory}: no clips in this folder (expected .npz or .bvh files)"
+        )
     return files

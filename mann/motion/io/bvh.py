@@ -26,10 +26,12 @@ import numpy as np
 from mann.characters import DOG
 from mann.core import quat
 from mann.core.atomic import atomic_path
+from mann.core.errors import UserError
 from mann.motion.clip import Clip
 
 BVH_SCALE = 0.01  # BVH centimetres -> metres
 _AXES = {"X": (1.0, 0.0, 0.0), "Y": (0.0, 1.0, 0.0), "Z": (0.0, 0.0, 1.0)}
+_KINDS = ("position", "rotation")
 _WRITE_ORDER = "ZYX"  # R = Rz Ry Rx; decomposed by _euler_zyx
 
 
@@ -62,11 +64,11 @@ def _parse_hierarchy(tokens: list[str], path: Path) -> tuple[list[_Joint], int]:
             stack.pop() if stack else _fail(path, "unbalanced '}'")
             i += 1
         elif tok == "OFFSET":
-            joints[stack[-1]].offset = np.array([float(v) for v in tokens[i + 1 : i + 4]])
+            joints[stack[-1]].offset = _numbers(tokens[i + 1 : i + 4], 3, "OFFSET", path)
             i += 4
         elif tok == "CHANNELS":
-            n = int(tokens[i + 1])
-            joints[stack[-1]].channels = tokens[i + 2 : i + 2 + n]
+            n = _count(tokens[i + 1 : i + 2], path)
+            joints[stack[-1]].channels = _channel_names(tokens[i + 2 : i + 2 + n], n, path)
             i += 2 + n
         else:
             _fail(path, f"unexpected token {tok!r} in HIERARCHY")
@@ -76,7 +78,38 @@ def _parse_hierarchy(tokens: list[str], path: Path) -> tuple[list[_Joint], int]:
 
 
 def _fail(path: Path, msg: str):
-    raise ValueError(f"{path}: BVH {msg}")
+    raise UserError(f"{path}: BVH {msg}")
+
+
+def _numbers(tokens: list[str], n: int, what: str, path: Path) -> np.ndarray:
+    try:
+        values = np.array([float(v) for v in tokens])
+    except ValueError:
+        _fail(path, f"{what} expects {n} numbers, got {' '.join(tokens)!r}")
+    if len(values) != n:
+        _fail(path, f"{what} expects {n} numbers, got {len(values)}")
+    return values
+
+
+def _count(tokens: list[str], path: Path) -> int:
+    if not tokens or not tokens[0].isdigit():
+        _fail(path, f"CHANNELS expects a channel count, got {' '.join(tokens)!r}")
+    return int(tokens[0])
+
+
+def _channel_names(names: list[str], n: int, path: Path) -> list[str]:
+    """The n channel names after CHANNELS n; a count that does not match the names
+    listed runs into the next keyword, which is named in the error."""
+    for name in names:
+        if len(name) < 2 or name[0].upper() not in _AXES or name[1:].lower() not in _KINDS:
+            _fail(
+                path,
+                f"CHANNELS {n} lists {name!r} where a channel name (Xposition ... "
+                "Zrotation) belongs: the count does not match the names",
+            )
+    if len(names) != n:
+        _fail(path, f"CHANNELS {n}: the file ends after {len(names)} channel names")
+    return names
 
 
 def _check_hierarchy(joints: list[_Joint], path: Path) -> list[int]:
@@ -102,23 +135,35 @@ def _check_hierarchy(joints: list[_Joint], path: Path) -> list[int]:
     if len(set(names)) != len(names):
         parts.append("duplicate joint names")
     if parts:
-        raise ValueError(
+        raise UserError(
             f"{path}: BVH hierarchy does not match the 27-joint dog skeleton ({'; '.join(parts)})"
         )
     return [names.index(n) for n in DOG.joint_names]
 
 
-def _parse_motion(tokens: list[str], i: int, width: int, path: Path):
-    """(frames (F, width) float64, frame time s) from the MOTION section at token i."""
+def _parse_motion(tokens: list[str], i: int, width: int, path: Path, lines: list[str]):
+    """(frames (F, width) float64, frame time s) from the MOTION section at token i;
+    ``lines``: the text lines of the frames (to name a frame with a wrong count)."""
+    head = tokens[i + 1 : i + 6]
+    if len(head) == 5 and (head[0], head[2], head[3]) != ("Frames:", "Frame", "Time:"):
+        _fail(path, "MOTION must start with 'Frames: N' and 'Frame Time: dt'")
     try:
-        if tokens[i + 1] != "Frames:" or tokens[i + 3] != "Frame" or tokens[i + 4] != "Time:":
-            _fail(path, "MOTION must start with 'Frames: N' and 'Frame Time: dt'")
         count, dt = int(tokens[i + 2]), float(tokens[i + 5])
         values = np.array(tokens[i + 6 :], dtype=np.float64)
-    except (IndexError, ValueError) as e:
-        raise ValueError(f"{path}: BVH MOTION header or values unreadable ({e})") from e
+    except IndexError:
+        _fail(path, "MOTION is cut short: expected 'Frames: N', 'Frame Time: dt', values")
+    except ValueError:
+        _fail(path, f"MOTION {_not_a_number(tokens[i + 1 : i + 6], lines)}, expected a number")
     if values.size != count * width:
-        _fail(path, f"MOTION has {values.size} values, expected {count} frames x {width} channels")
+        rows = [len(line.split()) for line in lines]
+        bad = next((k for k, n in enumerate(rows) if n != width), None)
+        if bad is not None and bad < len(rows) - 1:  # not the last line: not truncated
+            _fail(path, f"MOTION frame {bad} has {rows[bad]} values, expected {width} channels")
+        _fail(
+            path,
+            f"MOTION has {values.size} values, expected {count} frames x {width} channels "
+            f"= {count * width} (the file is cut short)",
+        )
     if dt <= 0:
         _fail(path, f"Frame Time is {dt}, expected > 0")
     return values.reshape(count, width), dt
@@ -133,7 +178,7 @@ def _local_transforms(joint: _Joint, data: np.ndarray, scale: float):
     for k, ch in enumerate(joint.channels):
         axis, kind = ch[0].upper(), ch[1:].lower()
         if axis not in _AXES or kind not in ("position", "rotation"):
-            raise ValueError(f"unknown BVH channel {ch!r} of joint {joint.name}")
+            raise UserError(f"unknown BVH channel {ch!r} of joint {joint.name}")
         if kind == "position":
             trans[:, "XYZ".index(axis)] = data[:, k] * scale
         else:
@@ -142,14 +187,38 @@ def _local_transforms(joint: _Joint, data: np.ndarray, scale: float):
     return trans, rot
 
 
+def _not_a_number(head: list[str], lines: list[str]) -> str:
+    """Where the first value that is not a number is: the header or a frame."""
+    for where, words in [("header", head[1:2] + head[4:5])] + [
+        (f"frame {k}", line.split()) for k, line in enumerate(lines)
+    ]:
+        for j, word in enumerate(words):
+            try:
+                float(word)
+            except ValueError:
+                return f"{where} value {j} is {word!r}"
+    return "holds a value that is not a number"
+
+
+def _frame_lines(text: str) -> list[str]:
+    """The non-empty lines after ``Frame Time:`` (one frame each)."""
+    at = text.find("Frame Time:")
+    rest = text[at:].splitlines()[1:] if at >= 0 else []
+    return [line for line in rest if line.strip()]
+
+
 def read_bvh(path, scale: float = BVH_SCALE) -> Clip:
     """Read a BVH file (centimetres unless ``scale`` says otherwise) into a Clip."""
     path = Path(path)
-    tokens = path.read_text().split()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise UserError(f"{path}: not a text file (BVH expected; {e})") from None
+    tokens = text.split()
     joints, i = _parse_hierarchy(tokens, path)
     order = _check_hierarchy(joints, path)
     width = sum(len(j.channels) for j in joints)
-    data, dt = _parse_motion(tokens, i, width, path)
+    data, dt = _parse_motion(tokens, i, width, path, _frame_lines(text))
     f = data.shape[0]
     pos = np.zeros((f, len(joints), 3))
     rot = np.zeros((f, len(joints), 4))
@@ -159,7 +228,7 @@ def read_bvh(path, scale: float = BVH_SCALE) -> Clip:
         try:
             trans, local = _local_transforms(joint, data[:, col : col + n], scale)
         except ValueError as e:
-            raise ValueError(f"{path}: {e}") from e
+            raise UserError(f"{path}: {e}") from e
         col += n
         if joint.parent < 0:
             pos[:, k], rot[:, k] = trans, local
