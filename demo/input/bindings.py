@@ -63,13 +63,28 @@ class Binding:
 STICK = "left stick"
 STEER = "left stick (camera-relative)"
 BINDINGS: tuple[Binding, ...] = (
-    Binding("forward", "move forward", "forward", ("W", "Up"), pad_text=STEER),
-    Binding("left", "move sideways to the dog's left", "left", ("A",), pad_text=STICK),
-    Binding("right", "move sideways to the dog's right", "right", ("D",), pad_text=STICK),
+    Binding(
+        "forward",
+        "move forward; the stick points where to go (pulled back, the dog turns round and "
+        "walks the other way) and its deflection sets the speed (a quarter walks, full "
+        "deflection canters)",
+        "forward", ("W", "Up"), pad_text=STEER,
+    ),
+    Binding(
+        "left", "curve the path to the dog's left (it turns and walks on; it never "
+        "side-steps)", "left", ("A",), pad_text=STICK,
+    ),
+    Binding(
+        "right", "curve the path to the dog's right (it turns and walks on; it never "
+        "side-steps)", "right", ("D",), pad_text=STICK,
+    ),
     Binding("stop", "stop (overrides the move keys)", "stop", ("S", "Down")),
     Binding("turn_left", "turn left", "turn left", ("Q", "Left"), pad_text=STICK),
     Binding("turn_right", "turn right", "turn right", ("E", "Right"), pad_text=STICK),
-    Binding("walk", "walk while held (default: pace)", "walk", ("Left-Alt",), ("leftshoulder",)),
+    Binding(
+        "walk", "walk while held (default: pace; with the stick the gait follows its speed)",
+        "walk", ("Left-Alt",), ("leftshoulder",),
+    ),
     Binding("trot", "trot while held", "trot", ("Left-Ctrl",), ("rightshoulder",)),
     Binding("canter", "canter while held", "canter", ("Left-Shift",), pad_text="RT (trigger)"),
     Binding("jump", "jump", "jump", ("Space",), ("a",)),

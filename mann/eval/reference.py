@@ -18,7 +18,6 @@ peak-to-peak height over a stride.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass
@@ -27,6 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from mann.characters import DOG
+from mann.core.cli import ToolParser, run_tool
+from mann.core.errors import InputNotFoundError, UserError
 from mann.eval import gait
 from mann.features.root import root_frames, root_speed
 
@@ -129,7 +130,7 @@ def controller_tunables(motions: list[Motion]) -> dict[str, list[float]]:
     rows = band_rows(motions)
     empty = [r["band"] for r in rows if r["speed_median"] is None]
     if empty:
-        raise ValueError(f"no moving frames in the speed bands {empty}: cannot measure them")
+        raise UserError(f"no moving frames in the speed bands {empty}: cannot measure them")
     return {
         "speed_knots": [round(r["speed_median"], 2) for r in rows],
         "turn_rates": [round(r["turn_p99"], 1) for r in rows],
@@ -222,11 +223,12 @@ def _write_meta(model_path: Path, tunables: dict) -> None:
     save_model_file(model_path, params, meta)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _main(argv: list[str] | None = None) -> int:
     from mann.core.paths import DEFAULT_MODEL, dog_data_dir
+    from mann.motion.io import clip_files
     from mann.nn.model import load_model
 
-    ap = argparse.ArgumentParser(prog="python -m mann.eval.reference", description=__doc__)
+    ap = ToolParser(prog="python -m mann.eval.reference", description=__doc__.split("\n")[0])
     ap.add_argument("--takes", default=None, help="folder of takes (default: shared bvh/)")
     ap.add_argument("--model", default=None, help="model file --write updates")
     ap.add_argument("--write", action="store_true", help="store the tunables in the model")
@@ -234,14 +236,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     takes = Path(args.takes) if args.takes else dog_data_dir() / "bvh"
     model_path = Path(args.model) if args.model else DEFAULT_MODEL
+    if args.write:
+        load_model(model_path, device="cpu")  # a model file it can read and write
     try:
-        if args.write:
-            load_model(model_path, device="cpu")  # a model file it can read and write
-        motions = load_takes(takes)
-        tunables = controller_tunables(motions)
-    except (FileNotFoundError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        clip_files(takes)
+    except InputNotFoundError as e:
+        raise InputNotFoundError(f"--takes {e}") from None
+    motions = load_takes(takes)
+    tunables = controller_tunables(motions)
     rows = band_rows(motions)
     for r in rows:
         print(
@@ -257,6 +259,11 @@ def main(argv: list[str] | None = None) -> int:
         bands = [{**r, "band": [r["band"][0], _finite(r["band"][1])]} for r in rows]
         print(json.dumps({"bands": bands, "tunables": tunables}))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line; user errors as one line and exit code 2 (:mod:`mann.core.cli`)."""
+    return run_tool(_main, argv)
 
 
 if __name__ == "__main__":
