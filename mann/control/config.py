@@ -50,12 +50,14 @@ class IKConfig:
     ``swing_height`` since its last contact: 2.5 cm, the foot-skating measure's height)
     that moves horizontally faster than ``clearance_speeds[0]`` is lifted towards at
     least ``swing_clearance`` above the ground (fully at ``clearance_speeds[1]``): a
-    swing that comes in low steps down instead of sliding in along the floor. A paw
-    that never lifts (the network gliding) is left alone; ``swing_clearance = 0`` turns
-    this off. A paw released on the ground more than ``step_distance`` from the
-    network's paw steps there: it rises to ``step_height`` half-way through its
-    blend-out (a parabola in the pin weight) instead of sliding. A paw is never shown
-    below the ground (y = 0).
+    swing that comes in low steps down instead of sliding in along the floor. A
+    released paw faster than ``release_speed`` counts as in swing even if it never rose
+    (in a tight turn the network sweeps the inner fore paw along the floor at 2-3 m/s);
+    a slower one that never lifts (the network gliding) is left alone;
+    ``swing_clearance = 0`` turns this off. A paw released on the ground more than
+    ``step_distance`` from the network's paw steps there: it rises to ``step_height``
+    half-way through its blend-out (a parabola in the pin weight) instead of sliding. A
+    paw is never shown below the ground (y = 0).
     """
 
     contact_height: float = 0.03

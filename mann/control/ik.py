@@ -117,7 +117,10 @@ class PawIK:
         touch &= (h < cfg.contact_height) & ((speed < cfg.contact_speed) | held)
         self.pins[touch] = paws[touch]
         self.contacts = (self.contacts & ~lift) | touch
-        self.swinging = (self.swinging | (h > cfg.swing_height)) & ~self.contacts
+        # A paw faster than the release speed is in swing even if it never rose (a low,
+        # sweeping swing in a tight turn), not gliding with the body.
+        fast = speed > cfg.release_speed
+        self.swinging = (self.swinging | (h > cfg.swing_height) | fast) & ~self.contacts
         step = np.where(self.contacts, 1.0 / cfg.blend_in_frames, -1.0 / cfg.blend_out_frames)
         self.weights = np.clip(self.weights + step, 0.0, 1.0)
         self._prev = paws.copy()
