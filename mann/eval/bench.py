@@ -47,11 +47,17 @@ import torch
 
 from mann.control.controller import Commands, Controller
 from mann.core.cli import ToolParser, run_tool
-from mann.eval.bench_floor import FloorReaders, OthersCpu, load_average, spread, warnings
-from mann.features.layout import GATING_INDICES
+from mann.eval.bench_floor import (
+    FloorReaders,
+    OthersCpu,
+    device_name,
+    load_average,
+    spread,
+    warnings,
+)
+from mann.eval.bench_numpy import NumpyBlendModel
 from mann.nn.convention import CONVENTIONS, PROJECT
 from mann.nn.model import Model, load_model, random_model
-from mann.nn.network import NUM_EXPERTS
 from mann.nn.weights import BIN_SHAPES, state_to_params
 
 MIN_SECONDS = 0.3  # per measurement
@@ -82,56 +88,6 @@ def measure(fn, sync=lambda: None, min_seconds: float | None = None) -> float:
         sync()
         times.append(time.perf_counter() - t0)
     return 1e3 * statistics.median(times)
-
-
-def _elu(x: np.ndarray) -> np.ndarray:
-    return np.where(x > 0, x, np.expm1(np.minimum(x, 0)))
-
-
-class NumpyBlendModel:
-    """Plain numpy MANN that blends the experts' weights for every prediction.
-
-    tensordot=False blends expert by expert (the reference demos' loop); True blends
-    all 8 in one ``np.tensordot`` over stacked weights.
-    """
-
-    def __init__(self, params: dict[str, np.ndarray], tensordot: bool = False) -> None:
-        self.p = params
-        self.tensordot = tensordot
-        self.w = [np.stack([params[f"cp{i}_a{k}"] for k in range(NUM_EXPERTS)]) for i in range(3)]
-        self.b = [
-            np.stack([params[f"cp{i}_b{k}"][:, 0] for k in range(NUM_EXPERTS)]) for i in range(3)
-        ]
-        self.gi = list(GATING_INDICES)
-
-    def predict_one(self, x: np.ndarray) -> np.ndarray:
-        """Raw Y (363,) for raw X (480,)."""
-        p = self.p
-        xn = (x - p["Xmean"][:, 0]) / p["Xstd"][:, 0]
-        h = _elu(p["wc0_w"] @ xn[self.gi] + p["wc0_b"][:, 0])
-        h = _elu(p["wc1_w"] @ h + p["wc1_b"][:, 0])
-        z = p["wc2_w"] @ h + p["wc2_b"][:, 0]
-        a = np.exp(z - z.max())
-        a /= a.sum()
-        h = xn
-        for i in range(3):
-            W = self._blend(a, i)  # (out, in)
-            h = W @ h + a @ self.b[i]
-            if i < 2:
-                h = _elu(h)
-        return h * p["Ystd"][:, 0] + p["Ymean"][:, 0]
-
-    def _blend(self, a: np.ndarray, layer: int) -> np.ndarray:
-        if self.tensordot:
-            return np.tensordot(a, self.w[layer], axes=1)
-        w = self.w[layer]
-        out = a[0] * w[0]
-        for k in range(1, NUM_EXPERTS):
-            out += a[k] * w[k]
-        return out
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        return np.stack([self.predict_one(row) for row in x])
 
 
 def read_bandwidth_gbs(nbytes: int, device: torch.device) -> float:
@@ -266,7 +222,8 @@ def run(model: Model) -> dict:
     tensordot_ms = statistics.median(tensordot)
     r = {
         "device": str(model.device),
-        "device_name": _device_name(model.device),
+        "device_name": device_name(model.device),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "torch_threads": torch.get_num_threads(),
         "model": model.source,
         "weight_bytes": weight_bytes,
@@ -297,19 +254,11 @@ def run(model: Model) -> dict:
     return r
 
 
-def _device_name(device: torch.device) -> str:
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    import platform
-
-    return platform.processor() or platform.machine()
-
-
 def report(r: dict) -> str:
     pc = r["per_character_ms"]
     lines = [
         f"device {r['device']} ({r['device_name']}), {r['torch_threads']} threads, "
-        f"weights {r['weight_bytes'] / 2**20:.1f} MiB",
+        f"weights {r['weight_bytes'] / 2**20:.1f} MiB" + (f", {r['date']}" if "date" in r else ""),
         f"batch 1:      {r['batch1_ms']:.3f} ms",
         f"numpy blend-weights model (reference loop): {r['numpy_blend_batch1_ms']:.3f} ms, "
         f"ours / numpy = {r['batch1_ms'] / r['numpy_blend_batch1_ms']:.2f}",

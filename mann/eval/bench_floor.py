@@ -1,5 +1,5 @@
-"""The benchmark's memory floor, measured several ways and times, and the signs that a
-run's figures cannot be trusted (:mod:`mann.eval.bench`).
+"""The benchmark's memory floor, measured several ways and times, the machine it ran on,
+and the signs that a run's figures cannot be trusted (:mod:`mann.eval.bench`).
 
 The floor is the time to read the weights once: weight bytes over the fastest read of a
 weight-sized buffer that any of a few readers achieves in the same run. Several readers
@@ -105,6 +105,22 @@ class OthersCpu:
         # user nice system idle iowait irq softirq steal (guest time is inside user)
         busy = sum(ticks[:8]) - ticks[3] - ticks[4]
         return busy, int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def device_name(device: torch.device) -> str:
+    """The GPU's name on CUDA; on the CPU its model name and logical core count."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    import platform
+
+    name = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            models = [ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")]
+        name = models[0] if models else name
+    except OSError:
+        pass
+    return f"{name}, {os.cpu_count()} logical cores"
 
 
 def load_average() -> float | None:

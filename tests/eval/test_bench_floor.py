@@ -99,3 +99,9 @@ def test_others_cpu_sees_a_busy_child():
     busy = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.5: pass"
     subprocess.run([sys.executable, "-c", busy], check=True)
     assert others.cores() > 0.3  # the child burnt one core for most of the interval
+
+
+def test_device_name_names_the_cpu_and_its_cores(monkeypatch):
+    monkeypatch.setattr(bench_floor.os, "cpu_count", lambda: 3)
+    name = bench_floor.device_name(torch.device("cpu"))
+    assert name.endswith(", 3 logical cores") and len(name) > len(", 3 logical cores")
