@@ -25,7 +25,9 @@ Measures, in one run on one machine (compare ratios, not absolute numbers):
   ``load_average`` (1-minute, before and after);
 - ``warnings``: why the figures of this run should not be trusted, if they should not
   (machine busy, floor or batch 1 unstable, batch 1 below the floor, batch 64 dearer
-  per character than batch 1); also printed;
+  per character than batch 1, batch 1's BLAS threads stalled); also printed;
+- ``batch1_blas_stalls``: how often the batch-1 kernel's BLAS threads stalled, so that it
+  ran on one thread for a while (:mod:`mann.nn.blas_threads`; None off the CPU);
 - ``controller_frame_ms``: one full controller step (features, network, pose) for 1
   and 100 characters, when the controller is available;
 - ``cuda_variants`` (CUDA only): the per-frame call with eager kernel launches, with
@@ -245,6 +247,7 @@ def run(model: Model) -> dict:
         "dram_bandwidth_gbs": bw_dram,
         "floor_dram_batch1_ms": weight_bytes / (bw_dram * 1e9) * 1e3,
         "formulation_by_batch": dict(model._mode_by_batch),
+        "batch1_blas_stalls": model.vector.guard.stalls if model.vector else None,
         "controller_frame_ms": bench_controller(model),
         "cuda_variants": bench_cuda_variants(model) if model.device.type == "cuda" else None,
     }

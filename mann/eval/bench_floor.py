@@ -161,6 +161,11 @@ def warnings(r: dict) -> list[str]:
             f"({r['floor_batch1_ms']:.3f} ms), which reads the same bytes: the floor was "
             "measured while the machine was busy"
         )
+    if r.get("batch1_blas_stalls"):
+        out.append(
+            f"batch 1's BLAS threads stalled {r['batch1_blas_stalls']} time(s) (waiting for "
+            "a core), so it ran on one thread for a while: the machine is busy"
+        )
     pc = r["per_character_ms"]
     if "64" in pc and pc["64"] > pc["1"]:
         out.append(

@@ -27,6 +27,7 @@ the weights laid out once, so that each weight is read exactly once, in one stre
   ``b2_i <- Ystd * b2_i + Ymean``): exact up to rounding because the ``a_i`` sum to 1.
   The input normalisation is not folded into layer 0: the clamp needs ``x'`` itself.
 
+The BLAS runs with all its threads unless they stall (:mod:`mann.nn.blas_threads`).
 Small steps use the cheapest call measured: ``np.dot`` with ``out=``, and torch's
 in-place ELU and softmax on tensors that share the numpy buffers (one op where numpy
 needs four or five). Calls share those buffers under a lock; returned arrays are fresh.
@@ -35,12 +36,14 @@ needs four or five). Calls share those buffers under a lock; returned arrays are
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import torch
 from torch.nn import functional as F
 
 from mann.features.layout import GATING_INDICES, INPUT_SIZE
+from mann.nn.blas_threads import StallGuard, openblas_guard
 from mann.nn.network import MANN, NUM_EXPERTS
 
 
@@ -53,10 +56,12 @@ class VectorMANN:
     """Raw ``x (480,)`` to raw ``y (363,)`` and blend weights ``a (8,)``, float32.
 
     A snapshot of ``net`` (eval mode) taken at construction: later changes to ``net``
-    need a new VectorMANN.
+    need a new VectorMANN. ``guard``: picks the BLAS threads per call (None: numpy's
+    OpenBLAS, :func:`mann.nn.blas_threads.openblas_guard`).
     """
 
-    def __init__(self, net: MANN) -> None:
+    def __init__(self, net: MANN, guard: StallGuard | None = None) -> None:
+        self.guard = openblas_guard() if guard is None else guard
         k = NUM_EXPERTS
         self.x_mean, self.x_std = _array(net.x_mean), _array(net.x_std)
         y_std, y_mean = _array(net.y_std), _array(net.y_mean)
@@ -111,29 +116,40 @@ class VectorMANN:
         clamp: as ``Model.predict``: the normalised input is clipped to ``[-clamp, clamp]``.
         """
         x = np.asarray(x, dtype=np.float32).reshape(INPUT_SIZE)
-        k = NUM_EXPERTS
         with self._lock:
-            xn = self._xn
-            np.subtract(x, self.x_mean, out=xn)
-            np.divide(xn, self.x_std, out=xn)
-            if clamp is not None:
-                # np.clip costs about three times these two (its Python wrapper)
-                c = np.float32(clamp)
-                np.minimum(xn, c, out=xn)
-                np.maximum(xn, -c, out=xn)
-            y0 = self._y0
-            np.dot(self.weights[0], xn, out=y0[: self.weights[0].shape[0]])
-            self._gating(y0)
-            a2 = self._a2
-            a2[k:] = a2[:k]
-            y = self._y[0]
-            for layer in (1, 2):
-                h = self._h[layer - 1]
-                np.dot(a2, y, out=h)  # the mixed experts' outputs plus the mixed bias
-                F.elu_(self._t_h[layer - 1])
-                y = self._y[layer]
-                np.dot(self.weights[layer], h, out=y[:k].reshape(-1))
-            return np.dot(a2, y), a2[:k].copy()
+            t0 = time.perf_counter()
+            self.guard.limit()
+            try:
+                out = self._run(x, clamp)
+            finally:
+                self.guard.lift()
+            self.guard.observe(time.perf_counter() - t0)
+            return out
+
+    def _run(self, x: np.ndarray, clamp: float | None) -> tuple[np.ndarray, np.ndarray]:
+        """The call itself, on float32 ``x (480,)``, under the lock."""
+        k = NUM_EXPERTS
+        xn = self._xn
+        np.subtract(x, self.x_mean, out=xn)
+        np.divide(xn, self.x_std, out=xn)
+        if clamp is not None:
+            # np.clip costs about three times these two (its Python wrapper)
+            c = np.float32(clamp)
+            np.minimum(xn, c, out=xn)
+            np.maximum(xn, -c, out=xn)
+        y0 = self._y0
+        np.dot(self.weights[0], xn, out=y0[: self.weights[0].shape[0]])
+        self._gating(y0)
+        a2 = self._a2
+        a2[k:] = a2[:k]
+        y = self._y[0]
+        for layer in (1, 2):
+            h = self._h[layer - 1]
+            np.dot(a2, y, out=h)  # the mixed experts' outputs plus the mixed bias
+            F.elu_(self._t_h[layer - 1])
+            y = self._y[layer]
+            np.dot(self.weights[layer], h, out=y[:k].reshape(-1))
+        return np.dot(a2, y), a2[:k].copy()
 
     def _gating(self, y0: np.ndarray) -> None:
         """Softmax blend weights into ``_a2[:8]`` from layer 0's output (the gating's first

@@ -133,6 +133,7 @@ def test_main_reports_repeated_floor_and_warnings(fast_measure, capsys):
     )
     assert isinstance(r["warnings"], list) and set(r["load_average"]) == {"before", "after"}
     assert r["formulation_by_batch"]["1"] == "vector"
+    assert isinstance(r["batch1_blas_stalls"], int)
     assert r["date"].endswith(" UTC") and "logical cores" in r["device_name"]
 
 

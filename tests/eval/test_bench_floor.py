@@ -31,6 +31,7 @@ CLEAN = {
         ({"batch1_spread": 0.8}, "batch 1 varied by 80%"),
         ({"batch1_ms": 0.05}, "below the memory floor"),
         ({"per_character_ms": {"1": 1.0, "64": 1.5, "1024": 0.25}}, "batch 64 cost more"),
+        ({"batch1_blas_stalls": 2}, "BLAS threads stalled 2 time(s)"),
     ],
 )
 def test_warnings_name_each_sign_of_a_busy_machine(change, needle):
@@ -50,6 +51,8 @@ def test_warnings_at_the_thresholds_stay_quiet():
     )
     assert warnings(edge) == []
     assert warnings(dict(edge, others_cpu_cores=None)) == []  # not measured: no warning
+    assert warnings(dict(edge, batch1_blas_stalls=0)) == []
+    assert warnings(dict(edge, batch1_blas_stalls=None)) == []  # not on the CPU
 
 
 def test_spread_is_range_over_median():

@@ -91,3 +91,34 @@ def test_vector_reads_each_weight_once(net):
     gating = sum(getattr(net, f"gate_{k}{i}").numel() for k in "wb" for i in range(3))
     widened = net.gate_w0.shape[0] * (480 - net.gate_w0.shape[1])
     assert vec.nbytes == 4 * (experts + gating + widened)
+
+
+def test_vector_runs_under_its_guard(net):
+    """The guard limits the threads before the call, lifts them after, then sees its time."""
+    events = []
+
+    class Guard:
+        def limit(self):
+            events.append("limit")
+
+        def lift(self):
+            events.append("lift")
+
+        def observe(self, seconds):
+            events.append(("observe", seconds > 0))
+
+    vec = VectorMANN(net, guard=Guard())
+    y, _ = vec(raw_inputs(net, 1, 1.0, seed=5)[0].numpy())
+    assert events == ["limit", "lift", ("observe", True)] and np.isfinite(y).all()
+
+
+def test_vector_on_one_blas_thread_computes_the_same(net):
+    from mann.nn.blas_threads import openblas_guard
+
+    guard = openblas_guard()
+    vec = VectorMANN(net, guard=guard)
+    x = raw_inputs(net, 1, 2.0, seed=6)[0].numpy()
+    y_all = vec(x)[0]
+    guard.threads = 1
+    y_one = vec(x)[0]
+    np.testing.assert_allclose(y_one, y_all, rtol=1e-5, atol=1e-5 * np.abs(y_all).max())
