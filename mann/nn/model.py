@@ -32,10 +32,9 @@ log = logging.getLogger("mann")
 # small batches. Above this the experts' outputs are always mixed.
 BLEND_MAX_BATCH = 8
 # On the CPU a lone character always runs in the numpy kernel (VectorMANN), without
-# calibration: it was faster in every comparison on this machine (quiet: 0.17 ms against
-# 0.26 for "mix"; both cores busy: 0.29 against 0.7 for "blend" and 24 for "mix"), while
-# timing the candidates on a busy machine picked "blend", the slowest, for the session
-# (docs/performance.md).
+# calibration: with both cores busy it took 0.16 ms against 0.55-0.66 for "mix" on one
+# torch thread, 0.7 for "blend" and 24 for "mix" on two, and timing "mix" against
+# "blend" there picked "blend" for the session (docs/performance.md).
 VECTOR = "vector"
 CALIBRATION_RUNS = 15
 # On CUDA each (batch size, clamp) pair gets its own captured graph, up to this many;
@@ -103,6 +102,8 @@ class Model:
     def _mode(self, x: torch.Tensor) -> str:
         """The faster formulation for raw ``x``'s batch size, timed once per size."""
         if self.formulation is not None:
+            if self.formulation not in ("mix", "blend"):
+                raise ValueError(f"formulation must be 'mix' or 'blend', got {self.formulation!r}")
             return self.formulation
         b = x.shape[0]
         if b > BLEND_MAX_BATCH:

@@ -143,6 +143,13 @@ def test_a_fixed_formulation_keeps_batch1_in_torch():
     assert calls == [] and y.shape == (1, 363)
 
 
+def test_a_fixed_formulation_must_be_a_torch_one():
+    m = random_model(seed=5)
+    m.formulation = "vector"  # batch 1 only: not a formulation for every batch
+    with pytest.raises(ValueError, match="'mix' or 'blend'"):
+        m.predict(np.zeros((3, 480), np.float32))
+
+
 def test_numpy_kernel_outputs_are_not_overwritten():
     m = random_model(seed=6)
     m._mode_by_batch[1] = "vector"
