@@ -11,8 +11,23 @@ Measures, in one run on one machine (compare ratios, not absolute numbers):
   ``tensordot`` over the stacked experts: the fastest plain numpy we know, reported so
   the comparison is not only against a slow baseline;
 - ``floor_batch1_ms``: the memory floor, weight bytes over the read bandwidth of a
-  weight-sized buffer measured here (what repeated calls can hope for), and
-  ``floor_dram_batch1_ms`` with the bandwidth of a buffer far larger than the caches;
+  weight-sized buffer measured here (what repeated calls can hope for; the fastest of
+  several readers, :mod:`mann.eval.bench_floor`), and ``floor_dram_batch1_ms`` with the
+  bandwidth of a buffer far larger than the caches;
+- ``floor_samples_ms`` / ``floor_spread``: the floor is measured in FLOOR_ROUNDS rounds,
+  each right before a batch-1 and a tensordot measurement (``batch1_samples_ms``,
+  ``numpy_tensordot_samples_ms``), and once more after the other baselines; the floor,
+  ``batch1_ms`` and ``numpy_tensordot_batch1_ms`` are the medians, a spread is
+  (max - min) / median of the samples; ``floor_by_reader_ms``: each reader's median;
+  ``batch1_floor_ratio`` / ``batch1_tensordot_ratio``: the ratios that judge batch 1;
+- ``others_cpu_cores``: the CPU time other processes (and the hypervisor) took during
+  the run, in cores, from ``/proc/stat`` (None where unavailable), and
+  ``load_average`` (1-minute, before and after);
+- ``warnings``: why the figures of this run should not be trusted, if they should not
+  (machine busy, floor or batch 1 unstable, batch 1 below the floor, batch 64 dearer
+  per character than batch 1, batch 1's BLAS threads stalled); also printed;
+- ``batch1_blas_stalls``: how often the batch-1 kernel's BLAS threads stalled, so that it
+  ran on one thread for a while (:mod:`mann.nn.blas_threads`; None off the CPU);
 - ``controller_frame_ms``: one full controller step (features, network, pose) for 1
   and 100 characters, when the controller is available;
 - ``cuda_variants`` (CUDA only): the per-frame call with eager kernel launches, with
@@ -34,21 +49,37 @@ import torch
 
 from mann.control.controller import Commands, Controller
 from mann.core.cli import ToolParser, run_tool
-from mann.features.layout import GATING_INDICES
+from mann.eval.bench_floor import (
+    FloorReaders,
+    OthersCpu,
+    device_name,
+    load_average,
+    spread,
+    warnings,
+)
+from mann.eval.bench_numpy import NumpyBlendModel
 from mann.nn.convention import CONVENTIONS, PROJECT
 from mann.nn.model import Model, load_model, random_model
-from mann.nn.network import NUM_EXPERTS
 from mann.nn.weights import BIN_SHAPES, state_to_params
 
 MIN_SECONDS = 0.3  # per measurement
 MIN_RUNS = 5
+# Idle time before each measurement. numpy's BLAS (OpenBLAS) and torch (OpenMP) keep
+# separate worker threads, which spin for a while after each call and take the core that
+# the next measurement's workers need: on this 2-core machine a torch sum of the
+# weight-sized buffer timed right after the numpy kernel came out up to 1.8x slower.
+SETTLE_SECONDS = 0.15
 BATCHES = (1, 64, 1024)
+# The floor, batch 1 and the tensordot model are measured in this many interleaved
+# rounds, so that load from other processes hits all alike and shows up as spread.
+FLOOR_ROUNDS = 5
 
 
 def measure(fn, sync=lambda: None, min_seconds: float | None = None) -> float:
     """Median wall milliseconds of ``fn()`` over at least MIN_RUNS runs and
-    ``min_seconds`` (None: MIN_SECONDS, read at call time)."""
+    ``min_seconds`` (None: MIN_SECONDS, read at call time), after SETTLE_SECONDS idle."""
     min_seconds = MIN_SECONDS if min_seconds is None else min_seconds
+    time.sleep(SETTLE_SECONDS)
     fn()
     sync()
     times: list[float] = []
@@ -59,56 +90,6 @@ def measure(fn, sync=lambda: None, min_seconds: float | None = None) -> float:
         sync()
         times.append(time.perf_counter() - t0)
     return 1e3 * statistics.median(times)
-
-
-def _elu(x: np.ndarray) -> np.ndarray:
-    return np.where(x > 0, x, np.expm1(np.minimum(x, 0)))
-
-
-class NumpyBlendModel:
-    """Plain numpy MANN that blends the experts' weights for every prediction.
-
-    tensordot=False blends expert by expert (the reference demos' loop); True blends
-    all 8 in one ``np.tensordot`` over stacked weights.
-    """
-
-    def __init__(self, params: dict[str, np.ndarray], tensordot: bool = False) -> None:
-        self.p = params
-        self.tensordot = tensordot
-        self.w = [np.stack([params[f"cp{i}_a{k}"] for k in range(NUM_EXPERTS)]) for i in range(3)]
-        self.b = [
-            np.stack([params[f"cp{i}_b{k}"][:, 0] for k in range(NUM_EXPERTS)]) for i in range(3)
-        ]
-        self.gi = list(GATING_INDICES)
-
-    def predict_one(self, x: np.ndarray) -> np.ndarray:
-        """Raw Y (363,) for raw X (480,)."""
-        p = self.p
-        xn = (x - p["Xmean"][:, 0]) / p["Xstd"][:, 0]
-        h = _elu(p["wc0_w"] @ xn[self.gi] + p["wc0_b"][:, 0])
-        h = _elu(p["wc1_w"] @ h + p["wc1_b"][:, 0])
-        z = p["wc2_w"] @ h + p["wc2_b"][:, 0]
-        a = np.exp(z - z.max())
-        a /= a.sum()
-        h = xn
-        for i in range(3):
-            W = self._blend(a, i)  # (out, in)
-            h = W @ h + a @ self.b[i]
-            if i < 2:
-                h = _elu(h)
-        return h * p["Ystd"][:, 0] + p["Ymean"][:, 0]
-
-    def _blend(self, a: np.ndarray, layer: int) -> np.ndarray:
-        if self.tensordot:
-            return np.tensordot(a, self.w[layer], axes=1)
-        w = self.w[layer]
-        out = a[0] * w[0]
-        for k in range(1, NUM_EXPERTS):
-            out += a[k] * w[k]
-        return out
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        return np.stack([self.predict_one(row) for row in x])
 
 
 def read_bandwidth_gbs(nbytes: int, device: torch.device) -> float:
@@ -124,26 +105,52 @@ def _sync_fn(device: torch.device):
     return lambda: None
 
 
-def bench_model(model: Model) -> dict:
-    """Latency and per-character cost of the project's model at each batch size."""
+def bench_inputs(model: Model, batches=BATCHES) -> dict[int, np.ndarray]:
+    """Raw inputs ``(b, 480)`` float32 around the training mean, per batch size."""
     rng = np.random.default_rng(0)
     mean = model.x_mean
-    per_char = {}
-    for b in BATCHES:
-        x = (mean + rng.normal(size=(b, mean.size)) * model.x_std).astype(np.float32)
-        per_char[str(b)] = measure(lambda x=x: model.predict(x)) / b
-    return per_char
+    return {
+        b: (mean + rng.normal(size=(b, mean.size)) * model.x_std).astype(np.float32)
+        for b in batches
+    }
 
 
-def bench_numpy(model: Model) -> tuple[dict, float]:
-    """The numpy blend-weights model at batch 1 and 64 (a loop: it cannot batch), and
-    the tensordot variant at batch 1."""
-    params = state_to_params(model.net.state_dict())
-    npm = NumpyBlendModel(params)
+def bench_model(model: Model, batches=BATCHES) -> dict:
+    """Milliseconds per character of the project's model at each batch size."""
+    xs = bench_inputs(model, batches)
+    return {str(b): measure(lambda x=x: model.predict(x)) / b for b, x in xs.items()}
+
+
+def bench_numpy(model: Model) -> dict:
+    """The numpy blend-weights model at batch 1 and 64 (a loop: it cannot batch)."""
+    npm = NumpyBlendModel(state_to_params(model.net.state_dict()))
     x = np.tile(model.x_mean, (64, 1)).astype(np.float32)
-    loop = {"1": measure(lambda: npm.predict(x[:1])), "64": measure(lambda: npm.predict(x)) / 64}
-    fast = NumpyBlendModel(params, tensordot=True)
-    return loop, measure(lambda: fast.predict(x[:1]))
+    return {"1": measure(lambda: npm.predict(x[:1])), "64": measure(lambda: npm.predict(x)) / 64}
+
+
+def bench_rounds(model: Model, weight_bytes: int) -> dict:
+    """FLOOR_ROUNDS rounds of (floor, batch 1, tensordot model at batch 1) back to back,
+    so that a busy spell slows all three: per-round floors (the fastest reader's),
+    each reader's samples, and the batch-1 and tensordot samples, in milliseconds."""
+    readers = FloorReaders(weight_bytes, model.device)
+    x1 = bench_inputs(model, (1,))[1]
+    tensordot = NumpyBlendModel(state_to_params(model.net.state_dict()), tensordot=True)
+    per_round = MIN_SECONDS / 2
+    out = {"floor": [], "by_reader": {name: [] for name in readers.readers}}
+    out.update(batch1=[], tensordot=[], readers=readers)
+    for _ in range(FLOOR_ROUNDS):
+        _floor_round(out, readers, per_round)
+        out["batch1"].append(measure(lambda: model.predict(x1), min_seconds=per_round))
+        out["tensordot"].append(measure(lambda: tensordot.predict(x1), min_seconds=per_round))
+    return out
+
+
+def _floor_round(rounds: dict, readers: FloorReaders, min_seconds: float) -> None:
+    """One more floor sample (the fastest reader) into ``rounds``."""
+    by_reader = readers.round(measure, min_seconds)
+    for name, ms in by_reader.items():
+        rounds["by_reader"][name].append(ms)
+    rounds["floor"].append(min(by_reader.values()))
 
 
 def bench_controller(model: Model) -> dict | None:
@@ -205,44 +212,56 @@ def bench_cuda_variants(model: Model) -> dict:
 
 def run(model: Model) -> dict:
     weight_bytes = sum(r * c * 4 for r, c in BIN_SHAPES.values())
-    per_char = bench_model(model)
-    numpy_ms, tensordot_ms = bench_numpy(model)
-    bw_cached = read_bandwidth_gbs(weight_bytes, model.device)
+    load_before = load_average()
+    others = OthersCpu().start()
+    rounds = bench_rounds(model, weight_bytes)
+    per_char = {"1": statistics.median(rounds["batch1"]), **bench_model(model, BATCHES[1:])}
+    numpy_ms = bench_numpy(model)
+    _floor_round(rounds, rounds["readers"], MIN_SECONDS / 2)
     bw_dram = read_bandwidth_gbs(512 * 2**20, model.device)
-    return {
+    floors, tensordot = rounds["floor"], rounds["tensordot"]
+    floor = statistics.median(floors)
+    tensordot_ms = statistics.median(tensordot)
+    r = {
         "device": str(model.device),
-        "device_name": _device_name(model.device),
+        "device_name": device_name(model.device),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "torch_threads": torch.get_num_threads(),
         "model": model.source,
         "weight_bytes": weight_bytes,
         "batch1_ms": per_char["1"],
+        "batch1_samples_ms": rounds["batch1"],
         "per_character_ms": per_char,
         "numpy_blend_batch1_ms": numpy_ms["1"],
         "numpy_blend_per_character_ms": numpy_ms,
         "numpy_tensordot_batch1_ms": tensordot_ms,
-        "read_bandwidth_gbs": bw_cached,
-        "floor_batch1_ms": weight_bytes / (bw_cached * 1e9) * 1e3,
+        "numpy_tensordot_samples_ms": tensordot,
+        "read_bandwidth_gbs": weight_bytes / (floor * 1e-3) / 1e9,
+        "floor_batch1_ms": floor,
+        "floor_samples_ms": floors,
+        "floor_by_reader_ms": {k: statistics.median(v) for k, v in rounds["by_reader"].items()},
+        "floor_spread": spread(floors),
+        "batch1_spread": spread(rounds["batch1"]),
+        "batch1_floor_ratio": per_char["1"] / floor,
+        "batch1_tensordot_ratio": per_char["1"] / tensordot_ms,
         "dram_bandwidth_gbs": bw_dram,
         "floor_dram_batch1_ms": weight_bytes / (bw_dram * 1e9) * 1e3,
         "formulation_by_batch": dict(model._mode_by_batch),
+        "batch1_blas_stalls": model.vector.guard.stalls if model.vector else None,
         "controller_frame_ms": bench_controller(model),
         "cuda_variants": bench_cuda_variants(model) if model.device.type == "cuda" else None,
     }
-
-
-def _device_name(device: torch.device) -> str:
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    import platform
-
-    return platform.processor() or platform.machine()
+    r["others_cpu_cores"] = others.cores()
+    r["load_average"] = {"before": load_before, "after": load_average()}
+    r["warnings"] = warnings(r)
+    return r
 
 
 def report(r: dict) -> str:
     pc = r["per_character_ms"]
     lines = [
         f"device {r['device']} ({r['device_name']}), {r['torch_threads']} threads, "
-        f"weights {r['weight_bytes'] / 2**20:.1f} MiB",
+        f"weights {r['weight_bytes'] / 2**20:.1f} MiB" + (f", {r['date']}" if "date" in r else ""),
         f"batch 1:      {r['batch1_ms']:.3f} ms",
         f"numpy blend-weights model (reference loop): {r['numpy_blend_batch1_ms']:.3f} ms, "
         f"ours / numpy = {r['batch1_ms'] / r['numpy_blend_batch1_ms']:.2f}",
@@ -253,6 +272,7 @@ def report(r: dict) -> str:
         f"{r['dram_bandwidth_gbs']:.1f} GB/s (512 MiB buffer); batch 1 is "
         f"{r['batch1_ms'] / r['floor_batch1_ms']:.1f}x the floor",
     ]
+    lines += _trust_lines(r)
     for b in BATCHES[1:]:
         lines.append(
             f"batch {b:>4}: {pc[str(b)]:.4f} ms per character = "
@@ -266,7 +286,39 @@ def report(r: dict) -> str:
     if r["controller_frame_ms"]:
         for n, ms in r["controller_frame_ms"].items():
             lines.append(f"controller step, {n} character(s): {ms:.3f} ms")
+    lines += [f"WARNING: {w}" for w in r.get("warnings", [])]
     return "\n".join(lines)
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def _trust_lines(r: dict) -> list[str]:
+    """The floor's and batch 1's samples and the machine's load, where measured."""
+    if "floor_samples_ms" not in r:
+        return []
+
+    def cells(values) -> str:
+        return ", ".join(f"{v:.3f}" for v in values)
+
+    readers = ", ".join(f"{k} {v:.3f}" for k, v in r["floor_by_reader_ms"].items())
+    lines = [
+        f"floor samples: {cells(r['floor_samples_ms'])} ms (spread "
+        f"{100 * r['floor_spread']:.0f}%; medians by reader: {readers})",
+        f"batch 1 samples: {cells(r['batch1_samples_ms'])} ms (spread "
+        f"{100 * r['batch1_spread']:.0f}%); tensordot samples: "
+        f"{cells(r['numpy_tensordot_samples_ms'])} ms",
+        f"batch 1 / floor = {r['batch1_floor_ratio']:.2f}, "
+        f"batch 1 / tensordot = {r['batch1_tensordot_ratio']:.2f}",
+    ]
+    load = r["load_average"]
+    others = r["others_cpu_cores"]
+    lines.append(
+        f"other processes: {_fmt(others)} cores on average; "
+        f"load average {_fmt(load['before'])} before, {_fmt(load['after'])} after"
+    )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,6 @@ from model_fakes import textured_model
 
 from mann.eval import bench
 from mann.nn.model import random_model
-from mann.nn.weights import state_to_params
 
 
 @pytest.fixture(scope="module")
@@ -22,29 +21,7 @@ def fast_measure(monkeypatch):
     """Make every measurement a single run (MIN_SECONDS is read at call time)."""
     monkeypatch.setattr(bench, "MIN_RUNS", 1)
     monkeypatch.setattr(bench, "MIN_SECONDS", 0.0)
-
-
-@pytest.mark.parametrize("tensordot", [False, True])
-def test_numpy_blend_model_agrees_with_the_model(model, tensordot):
-    npm = bench.NumpyBlendModel(state_to_params(model.net.state_dict()), tensordot=tensordot)
-    x = (model.x_mean + np.random.default_rng(2).normal(size=(3, 480)) * model.x_std).astype(
-        np.float32
-    )
-    y = npm.predict(x)
-    ref = model.predict(x)
-    assert y.shape == (3, 363)
-    assert np.abs(y - ref).max() / np.abs(ref).max() < 1e-4
-    np.testing.assert_allclose(npm.predict_one(x[1]), y[1])
-
-
-def test_numpy_blend_uses_the_gating(model):
-    """Blending must depend on the gating: forcing uniform weights changes the output."""
-    params = state_to_params(model.net.state_dict())
-    x = np.random.default_rng(3).normal(size=(1, 480)).astype(np.float32)
-    y = bench.NumpyBlendModel(params).predict(x)
-    flat = dict(params, wc2_w=np.zeros_like(params["wc2_w"]), wc2_b=np.zeros_like(params["wc2_b"]))
-    y_flat = bench.NumpyBlendModel(flat).predict(x)
-    assert np.abs(y - y_flat).max() > 1e-3 * np.abs(y).max()
+    monkeypatch.setattr(bench, "SETTLE_SECONDS", 0.0)
 
 
 def test_measure_returns_positive_milliseconds():
@@ -128,3 +105,56 @@ def test_main_passes_the_convention(monkeypatch, capsys):
     monkeypatch.setattr(bench, "run", lambda model: FAKE_RESULT)
     bench.main(["--convention", "unity", "--device", "cpu"])
     assert seen == ["unity"]
+
+
+def test_main_reports_repeated_floor_and_warnings(fast_measure, capsys):
+    bench.main(["--random", "--json", "--device", "cpu"])
+    r = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    floors = r["floor_samples_ms"]
+    assert len(floors) == bench.FLOOR_ROUNDS + 1 and all(v > 0 for v in floors)
+    by_reader = r["floor_by_reader_ms"]
+    assert set(by_reader) == {"torch_sum", "torch_sum_1thread", "blas_gemv"}
+    # each round takes its fastest reader, so the median is at most any reader's median
+    assert r["floor_batch1_ms"] <= min(by_reader.values())
+    assert r["floor_batch1_ms"] == pytest.approx(float(np.median(floors)))
+    assert r["floor_spread"] == pytest.approx((max(floors) - min(floors)) / r["floor_batch1_ms"])
+    b1 = r["batch1_samples_ms"]
+    assert len(b1) == bench.FLOOR_ROUNDS
+    assert r["batch1_ms"] == pytest.approx(float(np.median(b1)))
+    assert r["batch1_spread"] == pytest.approx((max(b1) - min(b1)) / r["batch1_ms"])
+    td = r["numpy_tensordot_samples_ms"]
+    assert r["numpy_tensordot_batch1_ms"] == pytest.approx(float(np.median(td)))
+    assert r["batch1_floor_ratio"] == pytest.approx(r["batch1_ms"] / r["floor_batch1_ms"])
+    assert r["batch1_tensordot_ratio"] == pytest.approx(
+        r["batch1_ms"] / r["numpy_tensordot_batch1_ms"]
+    )
+    assert r["read_bandwidth_gbs"] == pytest.approx(
+        r["weight_bytes"] / (r["floor_batch1_ms"] * 1e-3) / 1e9
+    )
+    assert isinstance(r["warnings"], list) and set(r["load_average"]) == {"before", "after"}
+    assert r["formulation_by_batch"]["1"] == "vector"
+    assert isinstance(r["batch1_blas_stalls"], int)
+    assert r["date"].endswith(" UTC") and "logical cores" in r["device_name"]
+
+
+def test_report_prints_samples_load_and_each_warning():
+    r = dict(
+        FAKE_RESULT,
+        floor_samples_ms=[0.1, 0.12],
+        floor_spread=0.2,
+        floor_by_reader_ms={"torch_sum": 0.1, "blas_gemv": 0.11},
+        batch1_samples_ms=[1.0, 1.1],
+        batch1_spread=0.1,
+        numpy_tensordot_samples_ms=[2.0, 2.0],
+        batch1_floor_ratio=10.0,
+        batch1_tensordot_ratio=0.5,
+        others_cpu_cores=None,
+        load_average={"before": 1.5, "after": None},
+        warnings=["first sign", "second sign"],
+    )
+    text = bench.report(r)
+    assert "floor samples: 0.100, 0.120 ms (spread 20%" in text
+    assert "torch_sum 0.100, blas_gemv 0.110" in text
+    assert "batch 1 / floor = 10.00, batch 1 / tensordot = 0.50" in text
+    assert "n/a cores on average; load average 1.50 before, n/a after" in text
+    assert text.endswith("WARNING: first sign\nWARNING: second sign")
