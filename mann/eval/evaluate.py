@@ -266,6 +266,8 @@ def evaluate(
     if takes is not None:
         real = reference.band_rows(reference.load_takes(takes))
         results["gait"] = reference.compare_gait(real, reference.band_rows(generated))
+        results["real_bands"] = real
+        results["turning"] = reference.compare_turning(results["scenarios"], real)
     results["done_when"] = done_when(results)
     return results
 

@@ -96,7 +96,10 @@ def _main(argv=None) -> int:
     print(table(results))
     print(f"summary plot: {png}")
     if results.get("gait"):
-        reference.plot_gait(results["gait"], Path(args.out) / "gait.png")
+        gait_png = Path(args.out) / "gait.png"
+        reference.plot_gait(
+            results["gait"], gait_png, results.get("real_bands"), results.get("turning")
+        )
         print(f"gait plot: {Path(args.out) / 'gait.png'}")
     if args.json:
         print(json.dumps(jsonable(results), allow_nan=False))

@@ -157,6 +157,44 @@ def compare_gait(real: list[dict], generated: list[dict]) -> list[dict]:
     return out
 
 
+def compare_turning(scenarios: dict, real: list[dict]) -> list[dict]:
+    """Per turning scenario (``kind`` turn or spin in ``scenarios``, name -> measures):
+    its speed and turning rate over the second half, against the real dog's turning
+    rates (median and 99th percentile, deg/s, :func:`band_rows` ``real``) in the band of
+    that speed; ``ratio``: the generated rate over the real 99th percentile (the
+    controller's full-turn rate is that percentile)."""
+    out = []
+    for name, m in scenarios.items():
+        if m.get("kind") not in ("turn", "spin") or m.get("turn_rate_deg_s") is None:
+            continue
+        v, rate = m["speed"], abs(m["turn_rate_deg_s"])
+        row = next((r for r in real if r["band"][0] <= v < r["band"][1]), None)
+        p99 = None if row is None else row["turn_p99"]
+        out.append(
+            {
+                "scenario": name, "speed": v, "turn_rate": rate,
+                "band": None if row is None else row["band"],
+                "real_median": None if row is None else row["turn_median"],
+                "real_p99": p99, "ratio": rate / p99 if p99 else None,
+            }
+        )  # fmt: skip
+    return out
+
+
+def turning_table(rows: list[dict]) -> str:
+    """:func:`compare_turning` rows as text."""
+    lines = [f"{'scenario':<20}{'speed m/s':>10}{'deg/s':>8}{'band':>9}{'real med/p99':>14}"]
+    for r in rows:
+        band = "-" if r["band"] is None else band_name(r["band"])
+        real = "-" if r["real_p99"] is None else f"{r['real_median']:.0f}/{r['real_p99']:.0f}"
+        ratio = "" if r["ratio"] is None else f"  {r['ratio']:.2f}x p99"
+        lines.append(
+            f"{r['scenario']:<20}{r['speed']:>10.2f}{r['turn_rate']:>8.0f}{band:>9}{real:>14}"
+            + ratio
+        )
+    return "\n".join(lines)
+
+
 def band_name(band) -> str:
     lo, hi = band
     return f"{lo:g}-{hi:g}" if np.isfinite(hi) else f">{lo:g}"
@@ -181,8 +219,10 @@ def gait_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def plot_gait(rows: list[dict], path: Path) -> None:
-    """PNG: per measure, the real and generated medians per band (judged bands marked)."""
+def plot_gait(rows: list[dict], path: Path, real=None, turning=None) -> None:
+    """PNG: per measure, the real and generated medians per band (judged bands marked);
+    the turning rates of the turning scenarios (``turning``, :func:`compare_turning`)
+    against the real dog's per band (``real``, :func:`band_rows`)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -192,8 +232,8 @@ def plot_gait(rows: list[dict], path: Path) -> None:
 
     names = [band_name(r["band"]) for r in rows]
     x = np.arange(len(rows))
-    fig, axes = plt.subplots(1, len(MEASURES), figsize=(15, 4))
-    for ax, (name, _) in zip(axes, MEASURES, strict=True):
+    fig, axes = plt.subplots(1, len(MEASURES) + 1, figsize=(20, 4))
+    for ax, (name, _) in zip(axes, MEASURES, strict=False):
         for k, (who, colour) in enumerate((("real", "tab:gray"), ("generated", "tab:blue"))):
             v = [np.nan if r[name][who] is None else r[name][who] for r in rows]
             ax.bar(x + 0.4 * k - 0.2, v, 0.4, color=colour, label=who)
@@ -204,6 +244,21 @@ def plot_gait(rows: list[dict], path: Path) -> None:
         ax.set_xlabel("speed band m/s")
         ax.set_title(name)
         ax.legend(fontsize=7)
+    ax = axes[-1]
+    real_bands = [r for r in (real or []) if r["speed_median"] is not None]
+    ax.plot(
+        [r["speed_median"] for r in real_bands], [r["turn_p99"] for r in real_bands], "o-",
+        color="tab:gray", label="real p99 per band",
+    )  # fmt: skip
+    ax.plot(
+        [r["speed_median"] for r in real_bands], [r["turn_median"] for r in real_bands], "o--",
+        color="tab:gray", label="real median",
+    )  # fmt: skip
+    for r in turning or []:
+        ax.plot(r["speed"], r["turn_rate"], "x", color="tab:blue")
+    ax.set_xlabel("speed m/s")
+    ax.set_title("turning rate deg/s (x: turning scenarios)")
+    ax.legend(fontsize=7)
     fig.suptitle("strides: the real dog against the controller (medians per band)")
     fig.tight_layout()
     with atomic_path(path, suffix=".png") as tmp:

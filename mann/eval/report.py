@@ -47,6 +47,9 @@ def table(results: dict) -> str:
     if results.get("gait"):
         lines.append("strides per speed band, the real takes against the generated scenarios:")
         lines.append(reference.gait_table(results["gait"]))
+    if results.get("turning"):
+        lines.append("turning rates against the real takes' at the same speed:")
+        lines.append(reference.turning_table(results["turning"]))
     if results.get("generalisation"):
         lines.append(
             f"normalised next-frame error (MSE y'): {results['generalisation']['mse']:.4f}"

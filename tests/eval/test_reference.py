@@ -69,6 +69,31 @@ def test_compare_gait_judges_bands_with_enough_real_strides():
     assert "PASS" in text and "FAIL" in text and "too few" in text
 
 
+def test_turning_scenarios_are_judged_by_the_real_rates_at_their_speed(tmp_path):
+    real = ref.band_rows(
+        [
+            ref.Motion(f"m{v}", p, ref.moving_frames(p))
+            for v in (0.5, 0.9)
+            for p in (circling(v, 60),)
+        ]
+    )
+    scenarios = {
+        "spin_walk": {"kind": "spin", "speed": 0.45, "turn_rate_deg_s": 150.0},
+        "turn_right_pace": {"kind": "turn", "speed": 0.8, "turn_rate_deg_s": -30.0},
+        "walk": {"kind": "straight", "speed": 0.5},
+    }
+    rows = ref.compare_turning(scenarios, real)
+    assert [r["scenario"] for r in rows] == ["spin_walk", "turn_right_pace"]
+    assert rows[0]["band"] == (0.3, 0.7) and rows[1]["band"] == (0.7, 1.1)
+    assert rows[0]["real_p99"] == pytest.approx(60, rel=0.05)
+    assert rows[0]["ratio"] == pytest.approx(150 / rows[0]["real_p99"])
+    assert rows[1]["turn_rate"] == 30.0  # a right turn counts by its size
+    assert "spin_walk" in ref.turning_table(rows)
+    gait = ref.compare_gait(real, real)
+    ref.plot_gait(gait, tmp_path / "gait.png", real, rows)
+    assert (tmp_path / "gait.png").stat().st_size > 1000
+
+
 def test_the_controller_tunables_are_the_takes_measures():
     takes = dog_data_dir() / "bvh"
     if not any(takes.glob("*.bvh")):
