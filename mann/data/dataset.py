@@ -38,8 +38,9 @@ Synthesized clips (``--synth``, made by ``python -m mann.synth``) keep the style
 they were generated with. So that the real frames dominate where they cover, a
 synthetic row weighs ``--synth-weight`` (default 0.25) when the real rows cover it
 (current speed within the real rows' 99th percentile and no jump or stand), and 1
-where they do not (:func:`row_weights`); real rows weigh 1. The weights enter the
-training loss and the normalisation.
+where they do not (:func:`row_weights`); real rows weigh 1; then each style whose
+rows weigh under ``--style-floor`` of the total is raised to it
+(:func:`mann.data.balance.style_floor`). The weights enter the loss and the normalisation.
 
 Normalisation (:func:`normalisation`): the mean is per column. The std is shared by
 the components of one vector: x and z of a trajectory sample's position, direction or
@@ -68,6 +69,7 @@ from mann.characters import DOG
 from mann.core.atomic import atomic_path
 from mann.core.cli import ToolParser, check_output_dir, check_output_file, run_tool
 from mann.core.errors import InputNotFoundError
+from mann.data.balance import STYLE_FLOOR, SYNTH_WEIGHT, row_weights, style_floor
 from mann.data.calibrate import CALIBRATION_BANDS, gait_speeds, moving_frames
 from mann.data.describe import LICENCE, bone_lengths, describe, idle_candidates, rest_pose
 from mann.data.ground import grow, raised_support
@@ -80,16 +82,12 @@ from mann.data.labels import (
 )
 from mann.features.extract import motion_features
 from mann.features.layout import (
-    CURRENT_SAMPLE,
     INPUT_SIZE,
-    JUMP,
     LAYOUT_VERSION,
     OUTPUT_SIZE,
-    STAND,
     STYLE_NAMES,
     input_names,
     output_names,
-    traj_in_index,
 )
 from mann.features.root import ROOT_SIGMA, root_speed
 from mann.motion.clip import Clip
@@ -103,8 +101,6 @@ MIN_STD = 1e-4
 # of the root's facing (ROOT_SIGMA frames) that expresses them (module docstring).
 RAISED_BEFORE = 2 + int(ROOT_SIGMA)
 RAISED_AFTER = 1 + int(ROOT_SIGMA)
-SYNTH_WEIGHT = 0.25  # weight of a synthetic row that real rows cover
-COVERED_SPEED_PERCENTILE = 99.0  # real rows cover speeds up to this percentile of theirs
 # Names (mann.layout.input_names/output_names) ending in an axis letter after one of
 # these vector names share one std.
 _VECTOR_NAME = re.compile(r"^(.*\.(?:p|d|v|pos|fwd|up|vel))[xyz]$")
@@ -146,22 +142,6 @@ def clip_features(clip: Clip, labels: np.ndarray):
     ``(X (N, 480), Y (N, 363), frames (N,))`` (:func:`mann.features.extract.motion_features`)."""
     clip = normalise_clip(clip)
     return motion_features(clip.positions, labels, clip.framerate, clip.name)
-
-
-def row_weights(x: np.ndarray, synthetic: np.ndarray, synth_weight: float = SYNTH_WEIGHT):
-    """Training weight per row (N,) float32: 1 for real rows; for synthetic rows
-    ``synth_weight`` where the real rows cover them (current speed at most the real
-    rows' 99th percentile, jump and stand weights summing under 0.5), else 1."""
-    weight = np.ones(len(x), dtype=np.float32)
-    if not synthetic.any():
-        return weight
-    speed = x[:, traj_in_index(CURRENT_SAMPLE, "speed")]
-    style = traj_in_index(CURRENT_SAMPLE, "style")
-    novel_style = x[:, style + JUMP] + x[:, style + STAND] >= 0.5
-    real = ~synthetic
-    top = np.percentile(speed[real], COVERED_SPEED_PERCENTILE) if real.any() else -np.inf
-    weight[synthetic & (speed <= top) & ~novel_style] = synth_weight
-    return weight
 
 
 def raised_rows(raised: np.ndarray, frames: np.ndarray) -> np.ndarray:
@@ -239,12 +219,14 @@ def build_dataset(
     progress: bool = True,
     synth_dir=None,
     synth_weight: float = SYNTH_WEIGHT,
+    floor: float = STYLE_FLOOR,
 ) -> dict[str, np.ndarray]:
     """All arrays of the training set (see the module docstring) as a dict.
 
     overrides: label overrides as :func:`mann.labels.load_overrides` returns (None: the
     default file). plots_dir: write a label plot per real clip there. synth_dir: a
-    folder of synthesized clips to add, weighted per :func:`row_weights`.
+    folder of synthesized clips to add, weighted per :func:`row_weights`; floor: the
+    style floor of :func:`mann.data.balance.style_floor` (0: none).
     """
     overrides = load_overrides() if overrides is None else overrides
     files = [(p, False) for p in clip_files(clips_dir)]
@@ -266,7 +248,9 @@ def build_dataset(
         clips.append(info)
     data = {k: np.concatenate(v) for k, v in parts.items()}
     data["clip_names"] = np.array([c["name"] for c in clips], dtype=str)
-    data["weight"] = row_weights(data["X"], data["synthetic"], synth_weight)
+    data["weight"] = style_floor(
+        data["X"], row_weights(data["X"], data["synthetic"], synth_weight), floor
+    )
     stats = normalisation(data["X"], data["Y"], data["weight"])
     data.update(zip(("Xmean", "Xstd", "Ymean", "Ystd"), stats, strict=True))
     data["layout_version"] = np.int32(LAYOUT_VERSION)
@@ -277,6 +261,7 @@ def build_dataset(
     real = [c for c in clips if not c["synthetic"]]
     if real:
         meta = _runtime_meta(real, describe(clips, synth_dir, synth_weight, mirror))
+        meta["data"]["style_floor"] = floor
         data["meta_json"] = np.array(json.dumps(meta))
     return data
 
@@ -365,7 +350,10 @@ def _main(argv=None) -> int:
         default=SYNTH_WEIGHT,
         help=f"weight of synthetic rows that real rows cover (default {SYNTH_WEIGHT})",
     )
+    ap.add_argument("--style-floor", type=float, default=STYLE_FLOOR, help="share (0: none)")
     args = ap.parse_args(argv)
+    if not 0 <= args.style_floor < 0.5:
+        ap.error("--style-floor must be in [0, 0.5)")
     if not 0 < args.synth_weight <= 1:
         ap.error("--synth-weight must be in (0, 1]")
     _check_paths(args)
@@ -376,6 +364,7 @@ def _main(argv=None) -> int:
         plots_dir=args.plots,
         synth_dir=args.synth,
         synth_weight=args.synth_weight,
+        floor=args.style_floor,
     )
     save_dataset(data, args.out, txt=args.txt)
     x, y = data["X"], data["Y"]

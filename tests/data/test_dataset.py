@@ -143,7 +143,7 @@ def test_synthetic_clips_keep_their_labels_and_are_weighted(small_clips_dir, tmp
 
 
 def test_row_weights_favour_what_real_rows_do_not_cover():
-    from mann.data.dataset import row_weights
+    from mann.data.balance import row_weights
 
     x = np.zeros((6, 480), np.float32)
     speed, style = traj_in_index(6, "speed"), traj_in_index(6, "style")
