@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mann.synth import compare, measure
+from mann.eval import gait as measure
+from mann.synth import compare
 from mann.synth.body import load_body
 from mann.synth.gaits import (
     CANTER,
