@@ -33,6 +33,10 @@ WEIGHT_FLOOR = 0.02  # weights below this share of a vertex's strongest one drop
 PAW_CLEARANCE = 0.06  # m: paws in the modelling stance stand at least this far off the midplane
 TAIL_DROP = np.radians(25.0)  # the tail's root bone in the modelling stance, below horizontal
 _J = JOINT_INDEX
+# Joints below the stifles and elbows: a vertex follows those of its own side only.
+_LOWER = ("Leg", "Foot", "FootSite", "ForeArm", "Hand", "HandSite")
+_LEFT_LOWER = [_J["Left" + n] for n in _LOWER]
+_RIGHT_LOWER = [_J["Right" + n] for n in _LOWER]
 # The head's parts, placed in head lengths (along, up) from the Head joint (the skull's
 # back) or, for the muzzle's and jaw's front ends, from HeadSite (the nose tip):
 # (centre, radii (m) across, up, along) and (back, front, (radius back, front) m, squash).
@@ -171,13 +175,18 @@ def body_shape(p: np.ndarray, min_radius: float = 0.0) -> Shape:
 def skin_weights(shape: Shape, verts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(joints (V, 4), weights (V, 4) summing to 1): the four joints whose parts lie
     nearest each vertex, weighted by exp(-(distance beyond the nearest part) /
-    WEIGHT_SOFTNESS), less WEIGHT_FLOOR of the strongest."""
+    WEIGHT_SOFTNESS), less WEIGHT_FLOOR of the strongest. verts are in the symmetric
+    modelling stance (+x the dog's left): a vertex follows no lower leg of the other
+    side, even where a coarse grid joins the two legs' surfaces."""
     d = shape.parts(verts)  # (V, K)
     w = np.exp(-(d - d.min(1, keepdims=True)) / WEIGHT_SOFTNESS)
     owners = np.array([prim.owner for prim in shape.primitives])
     per_joint = np.zeros((len(verts), NUM_JOINTS))
     for k, o in enumerate(owners):
         per_joint[:, o] += w[:, k]
+    # exp() never reaches 0, so a vertex keeps its own side's joints when these go.
+    per_joint[np.ix_(verts[:, 0] > 0, _RIGHT_LOWER)] = 0.0
+    per_joint[np.ix_(verts[:, 0] < 0, _LEFT_LOWER)] = 0.0
     top = np.argsort(-per_joint, axis=1)[:, :4]
     tw = np.take_along_axis(per_joint, top, 1)
     # Subtracting a small share of the strongest weight (rather than cutting) keeps the
