@@ -4,6 +4,7 @@ exit code 2 (mann.core.cli), and a folder that cannot be written."""
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from pathlib import Path
 
@@ -41,3 +42,10 @@ def unwritable_folder(tmp_path: Path) -> Path | None:
     d.chmod(0o755)
     sys_dir = Path("/sys")
     return sys_dir if sys_dir.is_dir() and not _writable(sys_dir) else None
+
+
+def as_in_a_terminal() -> None:
+    """``preexec_fn`` for a child the test interrupts: SIGINT at its default, as in a
+    terminal. A shell's background job (``cmd &``) starts with SIGINT ignored, the
+    child inherits that, and Python then installs no KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

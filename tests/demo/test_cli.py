@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_support import one_error
+from cli_support import as_in_a_terminal, one_error
 from demo_support import default_model
 
 from demo import cli, window
@@ -197,7 +197,10 @@ def test_an_interrupted_recording_writes_nothing_and_says_so(sig, ext, tmp_path)
     # signal handling: the sign to interrupt it.
     env = {k: v for k, v in os.environ.items() if k not in ("XDG_RUNTIME_DIR",)}
     env["TMPDIR"] = str(tmp_path)
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=as_in_a_terminal,
+    )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
         while not list(tmp_path.glob("mann-dog-runtime-*")) and time.monotonic() < deadline:

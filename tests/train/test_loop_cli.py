@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 import torch
-from cli_support import one_error
+from cli_support import as_in_a_terminal, one_error
 
 from mann.core.paths import DEFAULT_MODEL
 from mann.train.loop import TrainConfig, main, resume_command
@@ -121,7 +121,10 @@ def test_ctrl_c_names_the_checkpoint_and_how_to_resume(data, tmp_path):
     cmd = [sys.executable, "-m", "mann.train", "--data", str(data), "--out", str(out)]
     cmd += ["--epochs", "100000", "--batch", "8", "--device", "cpu"]
     env = dict(os.environ, OMP_NUM_THREADS="1")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=as_in_a_terminal,
+    )  # fmt: skip
     try:
         deadline = time.monotonic() + 240
         while not (out / "checkpoint.pt").exists() and time.monotonic() < deadline:
