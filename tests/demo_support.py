@@ -35,3 +35,22 @@ def gl_skip_reason() -> str | None:
             None if reason is None else f"no OpenGL 3.3 context here ({reason}); run under xvfb-run"
         )
     return _GL_REASON[0]
+
+
+def started_app(width: int, height: int):
+    """A headless App on the shipped model after 20 frames, closed afterwards (a
+    generator for module fixtures); skips where GL is not available."""
+    import pytest
+
+    from demo.app import App
+    from demo.options import Options
+
+    reason = gl_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    options = Options(headless=True, frames=1000, width=width, height=height)
+    a = App(options, backend(), default_model())
+    for _ in range(20):
+        a.frame()
+    yield a
+    a.close()

@@ -22,16 +22,6 @@ from demo.body.sdf import Primitive, Shape, join_ambiguous_faces, surface_net
 J = rig.JOINT_INDEX
 
 
-@pytest.fixture(scope="module")
-def rest():
-    return rig.rest_pose(None)
-
-
-@pytest.fixture(scope="module")
-def body(rest):
-    return build_default_body(rest)
-
-
 def _edges(indices: np.ndarray) -> tuple[int, float]:
     """(directed edges without a reverse: holes or flipped triangles, share of edges
     used more than once: sheets touching inside one grid cell)."""

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from demo_support import backend, default_model, gl_skip_reason
+from demo_support import backend, default_model, gl_skip_reason, started_app
 
 from demo import camera as C
 from demo import window
@@ -122,14 +122,7 @@ def test_programs_get_exactly_their_active_uniforms(gl_window):
 
 @pytest.fixture(scope="module")
 def app():
-    reason = gl_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    a = App(Options(headless=True, frames=1000, width=W, height=H), backend(), default_model())
-    for _ in range(20):
-        a.frame()
-    yield a
-    a.close()
+    yield from started_app(W, H)
 
 
 def _render(app, view=None, **changes) -> np.ndarray:

@@ -6,17 +6,6 @@ import numpy as np
 import pytest
 
 from demo.body import posing, rig
-from demo.body.default_body import build_default_body
-
-
-@pytest.fixture(scope="module")
-def rest():
-    return rig.rest_pose(None)
-
-
-@pytest.fixture(scope="module")
-def body(rest):
-    return build_default_body(rest)
 
 
 @pytest.fixture(scope="module")

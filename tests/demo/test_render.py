@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from demo_support import backend, default_model, gl_skip_reason
+from demo_support import backend, default_model, gl_skip_reason, started_app
 
 from demo import camera as C
 from demo import window
@@ -100,14 +100,7 @@ def test_an_unknown_uniform_raises_and_an_unused_one_is_harmless(gl_window, tmp_
 
 @pytest.fixture(scope="module")
 def app():
-    reason = gl_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    a = App(Options(headless=True, frames=1000, width=W, height=H), backend(), default_model())
-    for _ in range(20):
-        a.frame()
-    yield a
-    a.close()
+    yield from started_app(W, H)
 
 
 def _render(app, **changes):
