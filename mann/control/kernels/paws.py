@@ -46,17 +46,17 @@ def paws_params(ik: IKConfig) -> np.ndarray:
 
 
 @helper
-def _overreach(pos, i, leg, pin):
-    """PawIK._overreach of one leg (joint indices ``leg`` (4,)) against ``pin`` (3,)."""
-    u, m, lo, p = leg[0], leg[1], leg[2], leg[3]
+def _overreach(pos, i, leg, k, pins):
+    """PawIK._overreach of leg k (joint indices legs[k] (4,)) of character i."""
+    u, m, lo, p = leg[k, 0], leg[k, 1], leg[k, 2], leg[k, 3]
     length = vec.norm(
         pos[i, m, 0] - pos[i, u, 0], pos[i, m, 1] - pos[i, u, 1], pos[i, m, 2] - pos[i, u, 2]
     ) + vec.norm(
         pos[i, lo, 0] - pos[i, m, 0], pos[i, lo, 1] - pos[i, m, 1], pos[i, lo, 2] - pos[i, m, 2]
     )
-    tx = pin[0] - (pos[i, p, 0] - pos[i, lo, 0])
-    ty = pin[1] - (pos[i, p, 1] - pos[i, lo, 1])
-    tz = pin[2] - (pos[i, p, 2] - pos[i, lo, 2])
+    tx = pins[i, k, 0] - (pos[i, p, 0] - pos[i, lo, 0])
+    ty = pins[i, k, 1] - (pos[i, p, 1] - pos[i, lo, 1])
+    tz = pins[i, k, 2] - (pos[i, p, 2] - pos[i, lo, 2])
     return vec.norm(tx - pos[i, u, 0], ty - pos[i, u, 1], tz - pos[i, u, 2]) - length
 
 
@@ -153,9 +153,10 @@ def _turn(frames, out, i, j, ox, oy, oz, nx, ny, nz):
 
 
 @helper
-def _solve_leg(pos, fwd, up, i, leg, target, out_pos, out_fwd, out_up):
-    """solve_legs for one leg (joints ``leg`` (4,)) of character i towards ``target`` (3,)."""
-    u, m, lo, p = leg[0], leg[1], leg[2], leg[3]
+def _solve_leg(pos, fwd, up, i, leg, k, targets, out_pos, out_fwd, out_up):
+    """solve_legs for leg k (joints legs[k] (4,)) of character i towards targets[i, k]."""
+    u, m, lo, p = leg[k, 0], leg[k, 1], leg[k, 2], leg[k, 3]
+    target = (targets[i, k, 0], targets[i, k, 1], targets[i, k, 2])
     a = (pos[i, u, 0], pos[i, u, 1], pos[i, u, 2])
     b = (pos[i, m, 0], pos[i, m, 1], pos[i, m, 2])
     c = (pos[i, lo, 0], pos[i, lo, 1], pos[i, lo, 2])
@@ -200,7 +201,7 @@ def paw_ik(positions, fwd, up, hold, contacts, weights, pins, prev, has_prev, sp
         for k in range(4):
             pw = legs[k, 3]
             px, py, pz = positions[i, pw, 0], positions[i, pw, 1], positions[i, pw, 2]
-            reach = _overreach(positions, i, legs[k], pins[i, k])
+            reach = _overreach(positions, i, legs, k, pins)
             _contact(px, py, pz, reach, hold[i], i, k, contacts, weights, pins, prev, has_prev,
                      speeds, swinging, params)  # fmt: skip
             if not _target(px, py, pz, i, k, contacts, weights, pins, speeds, swinging, params,
@@ -214,4 +215,4 @@ def paw_ik(positions, fwd, up, hold, contacts, weights, pins, prev, has_prev, sp
         return
     for i in range(n):
         for k in range(4):
-            _solve_leg(positions, fwd, up, i, legs[k], targets[i, k], out_pos, out_fwd, out_up)
+            _solve_leg(positions, fwd, up, i, legs, k, targets, out_pos, out_fwd, out_up)
