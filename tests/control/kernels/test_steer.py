@@ -25,9 +25,11 @@ from mann.control.commands import (
 from mann.control.config import STEP
 from mann.control.controller import Controller
 from mann.control.kernels.steer import P_STEER, steer, steer_params
+from mann.control.trajectory import ROOT
 from mann.features.layout import (
     JOINT_SIZE,
     NUM_SAMPLES,
+    SIT,
     TRAJ_IN_SIZE,
     InputFeatures,
     JointBlock,
@@ -63,8 +65,9 @@ STATE = {
     },
 }
 FRAMES = 540
-SNAPSHOTS = (5, 35, 55, 75, 105, 135, 185, 205, 230, 260, 285, 290, 320, 345, 400, 480, 535)
-FWD, BACK, LEFT = (0.0, 1.0), (0.0, -1.0), (1.0, 0.0)
+SNAPSHOTS = (5, 35, 55, 75, 105, 135, 185, 205, 210, 230, 260, 280, 285, 290, 320, 345, 400)
+SNAPSHOTS += (480, 535)
+FWD, LEFT = (0.0, 1.0), (1.0, 0.0)
 
 
 def _dog0(f):
@@ -80,10 +83,11 @@ def _dog0(f):
 
 
 def _dog1(f):
-    """AUTO with stick values (walk to canter), backwards, then lie from a run."""
+    """AUTO with stick values (walk to canter), backwards (the stick crossing straight
+    back: a small change of heading), then lie from a run."""
     table = [
         (60, (0.0, 0.3), NONE), (120, (0.4, 0.45), NONE), (180, FWD, NONE),
-        (240, BACK, NONE), (FRAMES, FWD, ACT_LIE),
+        (210, (0.05, -1.0), NONE), (240, (-0.05, -1.0), NONE), (FRAMES, FWD, ACT_LIE),
     ]  # fmt: skip
     return next((AUTO, m, 0.0, a, np.nan) for end, m, a in table if f < end)
 
@@ -92,7 +96,8 @@ def _dog2(f):
     """A jump from a standstill, a turn only, a given speed, a sideways stick, stand."""
     table = [
         (30, PACE, (0.0, 0.0), 0.0, NONE, np.nan), (110, PACE, (0.0, 0.0), 0.0, ACT_JUMP, np.nan),
-        (170, PACE, (0.0, 0.0), -1.0, NONE, np.nan), (230, PACE, FWD, 0.0, NONE, 1.5),
+        (170, PACE, (0.0, 0.0), -1.0, NONE, np.nan), (200, PACE, FWD, 0.0, NONE, 1.5),
+        (230, PACE, FWD, 0.0, NONE, 4.0),
         (290, PACE, LEFT, 0.0, NONE, np.nan), (350, TROT, (0.0, 0.0), 0.0, ACT_STAND, np.nan),
         (FRAMES, TROT, (0.0, 0.0), 0.0, NONE, np.nan),
     ]  # fmt: skip
@@ -225,6 +230,7 @@ def test_a_jump_from_a_standstill_runs_up_first(snapshots, results):
 def test_a_jump_held_past_its_duration_needs_a_new_press(snapshots, results):
     held = results[260]  # pressed at frame 200, 48 frames of jump
     assert held.jumps.left[0] == 0.0 and not held.jumps.armed[0]
+    assert not snapshots[280][0].jumps.armed[0] and results[280].jumps.armed[0]  # released
     assert snapshots[290][0].jumps.armed[0]  # released for 10 frames
     again = results[290]
     assert again.jumps.left[0] == pytest.approx(again.config.jump_seconds - STEP)
@@ -233,9 +239,16 @@ def test_a_jump_held_past_its_duration_needs_a_new_press(snapshots, results):
 def test_given_speed_forced_gait_and_auto(results):
     cfg = results[185].config
     assert results[185].target_speed[2] == 1.5  # Commands.speed given
+    assert results[205].target_speed[2] == 4.0  # beyond the top speed knot
     assert results[75].gait[0] == TROT  # forced
     assert results[185].gait[1] == CANTER and results[5].gait[1] == WALK  # AUTO: the band's
     assert results[135].target_speed[2] == cfg.turn_only_speed  # a turn only walks slowly
+
+
+def test_a_stick_crossing_straight_back_keeps_the_heading(snapshots, results):
+    before = snapshots[210][0]
+    assert results[210].goal_yaw[1] == before.goal_yaw[1]  # 5.7 deg after wrapping: held
+    assert results[205].heading_cmd[1] == pytest.approx(np.arctan2(0.05, -1.0))
 
 
 def test_rest_while_moving_fast_stops_first_then_settles(snapshots, results):
@@ -268,3 +281,32 @@ def test_a_wrong_parameter_is_caught(snapshots):
     _, diffs, dx = compare(snap, cmd, tuple(params))
     assert diffs["turn_rate"] > TOL or diffs["future_speed"] > TOL
     assert diffs["traj.pos"] > TOL and dx > 0
+
+
+def test_the_style_guards_agree_on_states_the_blend_never_makes(snapshots):
+    """blend_styles clips negative weights and divides by at least 1e-9: with weights in
+    [0, 1] neither acts, so break them in on purpose."""
+    snap, cmd = snapshots[75]
+    snap = copy.deepcopy(snap)
+    snap.traj.style[0, ROOT + 3, SIT] = -0.5
+    snap.traj.style[1, ROOT : ROOT + 3] = -5.0  # every weight clipped: the sum is 0
+    a = assert_agrees(snap, cmd)
+    assert a.traj.style[0, ROOT + 3, SIT] == 0.0
+    assert (a.traj.style[1, ROOT] == 0.0).all()
+
+
+def test_the_paws_decide_when_a_slow_dog_may_rest(snapshots):
+    """Controller._planted: every paw below the contact height and horizontally slower
+    than the contact speed (its vertical speed does not count)."""
+    snap, cmd = snapshots[5]  # all three slow
+    snap = copy.deepcopy(snap)
+    ik, paws = snap.config.ik, list(DOG.paws)
+    snap.pose.pos[:, paws, 1] = 0.5 * ik.contact_height
+    snap.pose.vel[:, paws] = 0.0
+    snap.pose.vel[0, paws[1], 2] = 1.1 * ik.contact_speed  # sliding forward
+    snap.pose.vel[1, paws, 1] = 3.0 * ik.contact_speed  # vertical only
+    snap.pose.pos[2, paws[3], 1] = 1.1 * ik.contact_height  # one paw up
+    cmd = Commands(cmd.move * 0, cmd.turn * 0, cmd.gait, np.full(3, ACT_SIT), cmd.speed)
+    assert (snap.current_speed() < snap.config.rest_max_speed).all()
+    a = assert_agrees(snap, cmd)
+    assert a.resting.tolist() == [False, True, False]
