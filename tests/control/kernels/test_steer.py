@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from operator import attrgetter
 
 import numpy as np
 import pytest
@@ -38,32 +39,12 @@ from mann.features.layout import (
 
 TOL = 1e-9  # m, rad, m/s, weights
 X_TOL = 1e-6  # the packed float32 input
-# Every array Controller._steer changes, read off a controller.
-STATE = {
-    "traj.pos": lambda c: c.traj.pos,
-    "traj.dir": lambda c: c.traj.dir,
-    "traj.vel": lambda c: c.traj.vel,
-    "traj.speed": lambda c: c.traj.speed,
-    "traj.style": lambda c: c.traj.style,
-    "pid.integral": lambda c: c.pid.integral,
-    "pid.prev_error": lambda c: c.pid.prev_error,
-    "jumps.left": lambda c: c.jumps.left,
-    "jumps.armed": lambda c: c.jumps.armed,
-    **{
-        name: (lambda c, name=name: getattr(c, name))
-        for name in (
-            "goal_yaw",
-            "heading_cmd",
-            "turn_rate",
-            "future_speed",
-            "ramp_speed",
-            "correction",
-            "target_speed",
-            "gait",
-            "resting",
-        )  # fmt: skip
-    },
-}
+# Every array Controller._steer changes (attribute paths on a Controller).
+STATE = (
+    "traj.pos", "traj.dir", "traj.vel", "traj.speed", "traj.style", "pid.integral",
+    "pid.prev_error", "jumps.left", "jumps.armed", "goal_yaw", "heading_cmd", "turn_rate",
+    "future_speed", "ramp_speed", "correction", "target_speed", "gait", "resting",
+)  # fmt: skip
 FRAMES = 540
 SNAPSHOTS = (5, 35, 55, 75, 105, 135, 185, 205, 210, 230, 260, 280, 285, 290, 320, 345, 400)
 SNAPSHOTS += (480, 535)
@@ -138,7 +119,10 @@ def model():
 @pytest.fixture(scope="module")
 def snapshots(model):
     ctrl = Controller(model, num_characters=3)
-    script = lambda f: _commands([_dog0(f), _dog1(f), _dog2(f)])  # noqa: E731
+
+    def script(f):
+        return _commands([_dog0(f), _dog1(f), _dog2(f)])
+
     return _drive(ctrl, script, FRAMES, SNAPSHOTS)
 
 
@@ -181,8 +165,8 @@ def compare(snap: Controller, commands: Commands, params=None):
     b_cmd = commands.validated(snap.n)
     x_fast = pack(*run_kernel(b, b_cmd, params))
     diffs = {}
-    for name, get in STATE.items():
-        ref, got = get(a), get(b)
+    for name in STATE:
+        ref, got = attrgetter(name)(a), attrgetter(name)(b)
         assert got.shape == ref.shape and got.dtype == ref.dtype, name
         diffs[name] = float(np.max(np.abs(ref.astype(np.float64) - got.astype(np.float64))))
     return a, diffs, float(np.max(np.abs(x - x_fast)))
