@@ -80,6 +80,7 @@ class Stats:
     frame_s: deque = field(default_factory=lambda: deque(maxlen=120))
     draw_ms: list[float] = field(default_factory=list)
     update_ms: list[float] = field(default_factory=list)
+    network_ms: list[float] = field(default_factory=list)  # the network's share of update
     view_ms: dict[str, list[float]] = field(default_factory=dict)  # benchmarked views
 
 
@@ -260,6 +261,7 @@ class App:
             self.control.reset_requested = False
         self.sim.step(self.live_intent(), self.view.flags.selected)
         self.stats.update_ms.append(1000 * (time.perf_counter() - t0))
+        self.stats.network_ms.append(float(self.sim.state.network_ms))
 
     def move_camera(self, dt: float) -> None:
         cam = self.view.camera
@@ -376,7 +378,11 @@ def bench_report(stats: Stats, options: Options, gl_info: str) -> str:
             f"draw   mean {d_mean:.2f} ms  p95 {d_p95:.2f} ms  ({view} view)"
             + (f"  [{options.mesh}]" if options.mesh and view != "skeleton" else "")
         )
-    lines.append(f"update mean {u_mean:.2f} ms  p95 {u_p95:.2f} ms  (controller step)")
+    n_mean, _ = percentile_summary(stats.network_ms[skip:])
+    lines.append(
+        f"update mean {u_mean:.2f} ms  p95 {u_p95:.2f} ms  (controller step; the network "
+        f"{n_mean:.2f} ms of it, update / network = {u_mean / max(n_mean, 1e-9):.2f})"
+    )
     for view, f in frame.items():
         lines.append(f"frame  mean {f:.2f} ms  (~{1000 / max(f, 1e-6):.0f} fps)  ({view} view)")
     if "skeleton" in frame and len(frame) > 1:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 
 from demo.options import Options, parse_options
 from mann.core.cli import run_tool
@@ -58,7 +59,7 @@ def prepare(options: Options):
 
     model_io.check_device(options.device)
     model_io.check_weights_path(options.weights)
-    check_characters(options.characters, available_bytes())
+    check_characters(max((options.characters, *options.bench_counts)), available_bytes())
     script = load_script(options.script) if options.script else None
     recorder = Recorder(options.record, options.frames) if options.record else None
     return script, recorder
@@ -75,6 +76,14 @@ def run(options: Options, backend=None, model=None) -> int:
     backend = backend or load_backend()
     if model is None:
         model = model_io.load(options.weights, options.device, options.convention)
+    if options.bench_frames:
+        for count in options.bench_counts:
+            app = App(replace(options, characters=count), backend, model, script)
+            if options.mesh and count == options.bench_counts[0]:
+                print(app.body_model.summary)
+            app.run()
+            print(bench_report(app.stats, app.options, app.gl_info))
+        return 0
     app = App(options, backend, model, script)
     if options.mesh:
         print(app.body_model.summary)  # what was matched, estimated, mirrored
@@ -88,8 +97,6 @@ def run(options: Options, backend=None, model=None) -> int:
         raise
     if recorder is not None:
         print(f"wrote {path}")
-    if options.bench_frames:
-        print(bench_report(app.stats, options, app.gl_info))
     return 0
 
 

@@ -30,6 +30,7 @@ class Options:
     bench_frames: int = 0
     mesh: str | None = None  # a skinned glTF file (None: the project's own dog body)
     views: tuple[str, ...] = ("mesh",)  # the first is shown; a benchmark times each
+    bench_counts: tuple[int, ...] = ()  # --bench-frames: the herd sizes timed, in turn
 
     @property
     def view(self) -> str:
@@ -69,9 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--characters",
         type=int,
-        default=1,
+        default=None,
         metavar="N",
-        help="number of dogs; the others wander (default 1)",
+        help="number of dogs; the others wander (default 1; --bench-frames without it "
+        "times 1 and then 100)",
     )
     p.add_argument(
         "--headless", action="store_true", help="no interactive input, a hidden window, fixed steps"
@@ -116,11 +118,20 @@ def _views(text: str | None, bench: bool, parser: argparse.ArgumentParser) -> tu
     return views
 
 
+BENCH_COUNTS = (1, 100)  # --bench-frames without --characters times one dog and a herd
+
+
+def _bench_counts(characters: int | None, bench: bool) -> tuple[int, ...]:
+    if not bench:
+        return ()
+    return BENCH_COUNTS if characters is None else (characters,)
+
+
 def parse_options(argv: list[str] | None = None) -> Options:
     """Options from the command line; argparse exits with code 2 on bad syntax."""
     parser = build_parser()
     a = parser.parse_args(argv)
-    if a.characters < 1:
+    if a.characters is not None and a.characters < 1:
         parser.error("--characters must be at least 1")
     if a.width < 64 or a.height < 64:
         parser.error("--width and --height must be at least 64")
@@ -130,13 +141,16 @@ def parse_options(argv: list[str] | None = None) -> Options:
     frames = a.bench_frames or a.frames
     if headless and frames == 0:
         parser.error("--headless needs --frames N (how many frames to render)")
+    if a.record and a.bench_frames:
+        parser.error("--record and --bench-frames: one at a time (a benchmark records nothing)")
     if a.record and not headless:
         parser.error("--record needs --headless (and --frames N)")
     return Options(
         weights=a.weights,
         convention=a.convention,
         device=a.device,
-        characters=a.characters,
+        characters=a.characters or 1,
+        bench_counts=_bench_counts(a.characters, a.bench_frames > 0),
         headless=headless,
         frames=frames,
         record=a.record,

@@ -1,7 +1,7 @@
 """The simulated world of the demo: the batched controller, who commands whom, the
 contact history. Advances only in fixed steps; never calls GL.
 
-The controller comes from ``mann.control.controller`` (imported lazily by :func:`load_backend`)
+The controller comes from ``mann.control.fast`` (imported lazily by :func:`load_backend`)
 or, in tests, from any object with the same names (:class:`Backend`).
 """
 
@@ -34,15 +34,17 @@ class Backend:
 
 
 def load_backend() -> Backend:
-    """mann.control.controller's class; DemoError when the library lacks it."""
+    """The library's fast controller (:class:`mann.control.fast.FastController`, the
+    numpy reference's step compiled); DemoError when the library lacks it."""
     try:
-        from mann.control.controller import Controller
+        from mann.control.fast import FastController
     except ImportError as e:
         raise DemoError(
-            f"the controller is not available ({e}): mann/control/controller.py is missing "
-            "or broken; reinstall the project (pip install -e .) or update your checkout"
+            f"the controller is not available ({e}): mann/control/fast.py or a package it "
+            "needs (numba) is missing or broken; reinstall the project (pip install -e .) "
+            "or update your checkout"
         ) from None
-    return Backend(Controller)
+    return Backend(FastController)
 
 
 def herd_commands(t: float, num: int, selected: int, user: Intent) -> Commands:

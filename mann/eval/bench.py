@@ -28,8 +28,12 @@ Measures, in one run on one machine (compare ratios, not absolute numbers):
   per character than batch 1, batch 1's BLAS threads stalled); also printed;
 - ``batch1_blas_stalls``: how often the batch-1 kernel's BLAS threads stalled, so that it
   ran on one thread for a while (:mod:`mann.nn.blas_threads`; None off the CPU);
-- ``controller_frame_ms``: one full controller step (features, network, pose) for 1
-  and 100 characters, when the controller is available;
+- ``controller_frame_ms``, ``controller_network_ms``, ``controller_rest_ms``: one
+  whole step of the demo's controller (the fast path: commands, features, network, pose,
+  paw clean-up), the network call inside it and the rest, for 1, 100 and 200
+  characters; ``controller_numpy_frame_ms``: the numpy reference's step;
+  ``controller_overhead_share`` (rest / network for 1) and ``controller_herd_ratio``
+  (step / network for 200) (:mod:`mann.eval.bench_controller`);
 - ``cuda_variants`` (CUDA only): the per-frame call with eager kernel launches, with
   CUDA graphs (the default on CUDA, :mod:`mann.nn.cuda_graph`) and with ``torch.compile``,
   milliseconds per call at each batch size.
@@ -47,8 +51,8 @@ import time
 import numpy as np
 import torch
 
-from mann.control.controller import Commands, Controller
 from mann.core.cli import ToolParser, run_tool
+from mann.eval.bench_controller import bench_controllers, report_lines
 from mann.eval.bench_floor import (
     FloorReaders,
     OthersCpu,
@@ -153,17 +157,6 @@ def _floor_round(rounds: dict, readers: FloorReaders, min_seconds: float) -> Non
     rounds["floor"].append(min(by_reader.values()))
 
 
-def bench_controller(model: Model) -> dict | None:
-    """Milliseconds per controller step for 1 and 100 characters."""
-    out = {}
-    for n in (1, 100):
-        ctrl = Controller(model, num_characters=n)
-        cmd = Commands.idle(n)
-        cmd.move[:, 1] = 1.0
-        out[str(n)] = measure(lambda c=ctrl, m=cmd: c.step(m))
-    return out
-
-
 def _compiled_call(model: Model, mode: str):
     """``torch.compile`` of the eager per-frame function (mix formulation, no calibration)."""
     net, packed = model.net, model.packed
@@ -248,9 +241,9 @@ def run(model: Model) -> dict:
         "floor_dram_batch1_ms": weight_bytes / (bw_dram * 1e9) * 1e3,
         "formulation_by_batch": dict(model._mode_by_batch),
         "batch1_blas_stalls": model.vector.guard.stalls if model.vector else None,
-        "controller_frame_ms": bench_controller(model),
         "cuda_variants": bench_cuda_variants(model) if model.device.type == "cuda" else None,
     }
+    r.update(bench_controllers(model))
     r["others_cpu_cores"] = others.cores()
     r["load_average"] = {"before": load_before, "after": load_average()}
     r["warnings"] = warnings(r)
@@ -283,9 +276,7 @@ def report(r: dict) -> str:
     for name, ms in (r.get("cuda_variants") or {}).items():
         cells = ", ".join(f"{b}: {v:.4f}" for b, v in ms.items() if b in ("1", "64", "1024"))
         lines.append(f"{name}: ms per call {cells or ms.get('error')}")
-    if r["controller_frame_ms"]:
-        for n, ms in r["controller_frame_ms"].items():
-            lines.append(f"controller step, {n} character(s): {ms:.3f} ms")
+    lines += report_lines(r)
     lines += [f"WARNING: {w}" for w in r.get("warnings", [])]
     return "\n".join(lines)
 

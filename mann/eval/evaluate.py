@@ -2,8 +2,9 @@
 [--takes DIR|none] [--json] [--dump DIR] [--out DIR] [--quick]``.
 
 The command line is :mod:`mann.eval.evaluate_cli`. Runs the scripted scenarios of
-:mod:`mann.eval.scenarios` headless through the controller (all but the soak in one
-batch of characters, the soak as its own batch), and reports per scenario: foot
+:mod:`mann.eval.scenarios` headless through the demo's controller
+(:class:`mann.control.fast.FastController`, which tests hold to the numpy reference; all
+but the soak in one batch of characters, the soak as its own batch), and reports per scenario: foot
 skating (docs/reference.md, section 6) with and without the paw IK, its worst 1-s
 window, commanded and achieved speed, heading error or turn rate, time to 90 % of a
 new speed, bone-length error, resting drift, NaN events and network milliseconds per
@@ -28,6 +29,7 @@ import numpy as np
 
 from mann.characters import DOG
 from mann.control.controller import Commands, Controller
+from mann.control.fast import FastController
 from mann.core.atomic import atomic_path
 from mann.core.cli import progress as progress_bar
 from mann.eval import action_bars, control_bars, metrics, reference
@@ -54,7 +56,7 @@ def run_batch(model, scenarios: list[Scenario], settle: int, ik: bool = True, pr
     sizes = [s.characters for s in scenarios]
     n = sum(sizes)
     frames = max(s.frames for s in scenarios)
-    ctrl = Controller(model, num_characters=n, ik=ik, spacing=4.0)
+    ctrl = FastController(model, num_characters=n, ik=ik, spacing=4.0)
     rec = {
         "positions": np.zeros((frames, n, 27, 3), np.float32),
         "raw_paws": np.zeros((frames, n, 4, 3), np.float32),
@@ -174,7 +176,7 @@ def generalisation(model, clips_dir, y_std=None, progress: bool = False) -> dict
 
 def controller_cost(model, n: int, frames: int, progress: bool = False) -> dict:
     """Milliseconds per step for n characters walking: total, network, and the rest."""
-    ctrl = Controller(model, num_characters=n)
+    ctrl = FastController(model, num_characters=n)
     cmd = Commands.idle(n)
     cmd.move[:, 1] = 1.0
     for _ in range(5):

@@ -9,7 +9,9 @@ import pytest
 from model_fakes import Poisoned, StillModel
 
 from mann.characters import DOG
-from mann.control.controller import ACTIONS, GAITS, STEP, Commands, Controller
+from mann.control.controller import ACTIONS, GAITS, STEP, Commands
+from mann.control.controller import Controller as NumpyController
+from mann.control.fast import FastController
 from mann.core import quat
 from mann.eval.metrics import bone_length_error
 from mann.features.frames import canonical_frames
@@ -25,6 +27,12 @@ from mann.nn.model import random_model
 @pytest.fixture(scope="module")
 def model():
     return random_model(seed=3)
+
+
+@pytest.fixture(params=[NumpyController, FastController], ids=["numpy", "fast"])
+def Controller(request):  # noqa: N802 (the class under test, as the tests name it)
+    """Every test here runs on the numpy reference and on the fast path."""
+    return request.param
 
 
 def _rest():
@@ -58,7 +66,7 @@ def random_commands(n, frames, seed=0):
     return out
 
 
-def test_state_shapes_follow_the_contract(model):
+def test_state_shapes_follow_the_contract(model, Controller):
     c = Controller(model, num_characters=3, rest_pose=_rest())
     c.step(Commands.idle(3))
     s = c.state
@@ -74,7 +82,7 @@ def test_state_shapes_follow_the_contract(model):
     assert np.allclose(s.gating.sum(axis=1), 1, atol=1e-5)
 
 
-def test_state_holds_copies_the_caller_may_change(model):
+def test_state_holds_copies_the_caller_may_change(model, Controller):
     a = Controller(model, num_characters=2, rest_pose=_rest())
     b = Controller(model, num_characters=2, rest_pose=_rest())
     cmds = random_commands(2, 6, seed=6)
@@ -93,7 +101,7 @@ def test_state_holds_copies_the_caller_may_change(model):
     assert np.array_equal(a.state.traj_pos, b.state.traj_pos)
 
 
-def test_characters_start_idle_in_a_row_facing_plus_z():
+def test_characters_start_idle_in_a_row_facing_plus_z(Controller):
     rest = _rest()
     c = Controller(StillModel(rest), num_characters=3, spacing=2.0, rest_pose=rest)
     assert np.allclose(c.state.root_pos[:, 0], [0, 2, 4]) and np.allclose(c.state.root_yaw, 0)
@@ -102,7 +110,7 @@ def test_characters_start_idle_in_a_row_facing_plus_z():
     assert np.allclose(c.state.styles[:, 0], 1)  # idle
 
 
-def test_commands_are_validated(model):
+def test_commands_are_validated(model, Controller):
     c = Controller(model, num_characters=2, rest_pose=_rest())
     bad = Commands.idle(3)
     with pytest.raises(ValueError, match="move"):
@@ -113,7 +121,7 @@ def test_commands_are_validated(model):
         c.step(cmd)
 
 
-def test_same_commands_give_identical_motion(model):
+def test_same_commands_give_identical_motion(model, Controller):
     a = Controller(model, num_characters=2, rest_pose=_rest())
     b = Controller(model, num_characters=2, rest_pose=_rest())
     for cmd in random_commands(2, 120, seed=1):
@@ -123,7 +131,7 @@ def test_same_commands_give_identical_motion(model):
         assert np.array_equal(getattr(a.state, name), getattr(b.state, name)), name
 
 
-def test_one_network_call_per_frame_for_all_characters():
+def test_one_network_call_per_frame_for_all_characters(Controller):
     rest = _rest()
     m = StillModel(rest)
     c = Controller(m, num_characters=5, rest_pose=rest)
@@ -136,7 +144,9 @@ def test_one_network_call_per_frame_for_all_characters():
     "value, index",
     [(np.nan, None), (np.inf, 3), (100.0, ROOT_X), (3000.0, ROOT_TURN), (10.0, 36 + 12 * 10 + 1)],
 )
-def test_bad_prediction_is_rejected_for_that_character_only(model, caplog, value, index):
+def test_bad_prediction_is_rejected_for_that_character_only(
+    model, caplog, value, index, Controller
+):
     rest = _rest()
     cmds = random_commands(3, 40, seed=2)
     clean = Controller(model, num_characters=3, rest_pose=rest)
@@ -160,7 +170,7 @@ def test_bad_prediction_is_rejected_for_that_character_only(model, caplog, value
     assert np.isfinite(bad.state.positions).all()
 
 
-def test_thousand_random_frames_stay_finite_with_rest_bone_lengths(model):
+def test_thousand_random_frames_stay_finite_with_rest_bone_lengths(model, Controller):
     rest = _rest()
     lengths = DOG.bone_lengths(rest.pos)
     c = Controller(model, num_characters=3, rest_pose=rest, bone_lengths=lengths)
@@ -173,7 +183,7 @@ def test_thousand_random_frames_stay_finite_with_rest_bone_lengths(model):
     assert np.isfinite(c.state.traj_pos).all() and np.isfinite(c.state.forward).all()
 
 
-def test_bone_lengths_default_to_the_given_rest_pose(model):
+def test_bone_lengths_default_to_the_given_rest_pose(model, Controller):
     rest = _rest()
     c = Controller(model, num_characters=1, rest_pose=rest)
     assert np.array_equal(c.bone_lengths, DOG.bone_lengths(rest.pos))
@@ -181,7 +191,7 @@ def test_bone_lengths_default_to_the_given_rest_pose(model):
     assert bone_length_error(c.state.raw_positions, c.bone_lengths) < 1e-6
 
 
-def test_still_model_keeps_the_rest_pose_and_pins_paws():
+def test_still_model_keeps_the_rest_pose_and_pins_paws(Controller):
     rest = _rest()
     c = Controller(StillModel(rest), 2, rest_pose=rest, bone_lengths=DOG.bone_lengths(rest.pos))
     start = c.state.positions.copy()
@@ -192,7 +202,7 @@ def test_still_model_keeps_the_rest_pose_and_pins_paws():
     assert (c.state.contacts == low[None]).all()
 
 
-def test_forward_command_steers_the_future_and_root_moves_along_heading():
+def test_forward_command_steers_the_future_and_root_moves_along_heading(Controller):
     rest = _rest()
     c = Controller(
         StillModel(rest, velocity=(0.0, 1.0), turn=30.0), num_characters=1, rest_pose=rest
@@ -218,7 +228,7 @@ class Recording(StillModel):
         return super().predict(x, clamp, return_gating)
 
 
-def test_a_held_turn_shows_the_network_an_arc_at_the_full_turn_rate():
+def test_a_held_turn_shows_the_network_an_arc_at_the_full_turn_rate(Controller):
     rest = _rest()
     m = Recording(rest)
     c = Controller(m, num_characters=1, rest_pose=rest)
@@ -241,7 +251,7 @@ def test_a_held_turn_shows_the_network_an_arc_at_the_full_turn_rate():
     assert np.arctan2(last[0], last[1]) == pytest.approx(-rate * 50 / 60, abs=1e-3)
 
 
-def test_a_backward_command_turns_the_dog_round_once_and_holds_that_heading():
+def test_a_backward_command_turns_the_dog_round_once_and_holds_that_heading(Controller):
     rest = _rest()
     c = Controller(StillModel(rest, velocity=(0, 0.5), turn=90.0), 1, rest_pose=rest)
     cmd = Commands.idle(1)
@@ -260,7 +270,7 @@ def test_a_backward_command_turns_the_dog_round_once_and_holds_that_heading():
     )
 
 
-def test_the_speed_asked_ramps_at_the_real_dogs_acceleration():
+def test_the_speed_asked_ramps_at_the_real_dogs_acceleration(Controller):
     rest = _rest()
     c = Controller(StillModel(rest), num_characters=1, rest_pose=rest)
     cmd = Commands.idle(1)
@@ -275,7 +285,7 @@ def test_the_speed_asked_ramps_at_the_real_dogs_acceleration():
     assert ramp[-1] > 0.3  # it does speed up: at least the slowest gait's rate for 1 s
 
 
-def test_rest_styles_wait_for_the_paws_to_be_planted():
+def test_rest_styles_wait_for_the_paws_to_be_planted(Controller):
     rest = _rest()
     moving = StillModel(rest, velocity=(0, 0.0))
     c = Controller(moving, num_characters=1, rest_pose=rest)
@@ -289,7 +299,7 @@ def test_rest_styles_wait_for_the_paws_to_be_planted():
     assert c.resting[0] and c.state.styles[0, 3] > 0
 
 
-def test_reset_one_character(model):
+def test_reset_one_character(model, Controller):
     c = Controller(model, num_characters=2, rest_pose=_rest())
     for cmd in random_commands(2, 50, seed=5):
         c.step(cmd)
@@ -332,7 +342,7 @@ def _reference_folder(folder, rest: JointBlock, x_speed: float, turn: float, z_s
     "convention, side", [("project", 1.0), ("unity", -1.0)], ids=["project", "unity"]
 )
 def test_the_reference_offsets_move_the_dog_forward_and_turn_it_the_right_way(
-    tmp_path, convention, side
+    tmp_path, convention, side, Controller
 ):
     """Y[360] = 0.2 m/s sideways, Y[361] = +30 deg/s, Y[362] = 1.0 m/s forward. In the
     project's world +x and a positive turn are towards the dog's left (+X: yaw rises);

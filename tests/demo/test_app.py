@@ -118,6 +118,14 @@ def test_headless_gif_and_bench(gl, tmp_path, capsys):
     assert cli.main(argv, model=default_model()) == 0
     report = capsys.readouterr().out
     assert "draw   mean" in report and "p95" in report and "4 character(s)" in report
+    assert "update / network" in report
+    # Without --characters: one dog, then a herd of 100, update and draw for each.
+    assert cli.main(["--bench-frames", "4", "--width", "160", "--height", "90"]) == 0
+    reports = capsys.readouterr().out.split("bench: ")[1:]
+    assert len(reports) == 2
+    assert ", 1 character(s)" in reports[0] and ", 100 character(s)" in reports[1]
+    for r in reports:
+        assert "draw   mean" in r and "update mean" in r and "update / network" in r
 
 
 @pytest.mark.gl

@@ -27,6 +27,8 @@ def test_defaults_and_headless_options():
     assert o.headless and o.frames == 30 and o.record == "x.png" and o.characters == 5
     b = parse_options(["--bench-frames", "50"])
     assert b.headless and b.frames == 50
+    assert b.bench_counts == (1, 100) and o.bench_counts == ()  # one dog, then a herd
+    assert parse_options(["--bench-frames", "5", "--characters", "7"]).bench_counts == (7,)
 
 
 def test_mesh_and_view_options():
@@ -48,6 +50,7 @@ def test_mesh_and_view_options():
         (["--headless"], "--frames"),
         (["--record", "x.png"], "--headless"),
         (["--characters", "0"], "at least 1"),
+        (["--bench-frames", "3", "--record", "x.gif"], "one at a time"),
         (["--width", "10"], "at least 64"),
     ],
 )

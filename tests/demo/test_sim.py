@@ -71,6 +71,12 @@ def test_script_drives_the_dog_and_reset_restarts_it():
 def test_load_backend_error_says_what_to_do(monkeypatch):
     import sys
 
-    monkeypatch.setitem(sys.modules, "mann.control.controller", None)  # import fails
-    with pytest.raises(DemoError, match="controller is not available"):
+    monkeypatch.setitem(sys.modules, "mann.control.fast", None)  # import fails
+    with pytest.raises(DemoError, match="controller is not available.*numba"):
         load_backend()
+
+
+def test_the_demo_runs_the_fast_controller():
+    from mann.control.fast import FastController
+
+    assert load_backend().Controller is FastController

@@ -7,7 +7,7 @@ import pytest
 import torch
 from model_fakes import textured_model
 
-from mann.eval import bench
+from mann.eval import bench, bench_controller
 from mann.nn.model import random_model
 
 
@@ -18,10 +18,14 @@ def model():
 
 @pytest.fixture
 def fast_measure(monkeypatch):
-    """Make every measurement a single run (MIN_SECONDS is read at call time)."""
+    """Make every measurement a single run (MIN_SECONDS is read at call time), and the
+    controller's a few steps of 1 and 3 dogs."""
     monkeypatch.setattr(bench, "MIN_RUNS", 1)
     monkeypatch.setattr(bench, "MIN_SECONDS", 0.0)
     monkeypatch.setattr(bench, "SETTLE_SECONDS", 0.0)
+    for name, value in (("MIN_SECONDS", 0.0), ("MIN_STEPS", 2), ("WARM_STEPS", 1)):
+        monkeypatch.setattr(bench_controller, name, value)
+    monkeypatch.setattr(bench_controller, "CONTROLLER_COUNTS", (1, 3))
 
 
 def test_measure_returns_positive_milliseconds():
@@ -54,6 +58,12 @@ def test_main_prints_a_json_report_last(fast_measure, capsys):
         assert isinstance(r[key], float) and r[key] > 0, key
     assert all(v > 0 for v in r["per_character_ms"].values())
     assert r["cuda_variants"] is None  # CPU run
+    for key in ("controller_frame_ms", "controller_network_ms", "controller_numpy_frame_ms"):
+        assert set(r[key]) == {"1", "3"} and all(v > 0 for v in r[key].values()), key
+    rest, net = r["controller_rest_ms"]["1"], r["controller_network_ms"]["1"]
+    assert r["controller_overhead_share"] == pytest.approx(rest / net)
+    ratio = r["controller_frame_ms"]["3"] / r["controller_network_ms"]["3"]
+    assert r["controller_herd_ratio"] == pytest.approx(ratio)
     # every parameter and the four normalisation vectors, as float32
     net = random_model().net
     n_values = sum(p.numel() for p in net.parameters()) + 2 * (480 + 363)
@@ -85,7 +95,12 @@ FAKE_RESULT = {
     "dram_bandwidth_gbs": 5.0,
     "floor_dram_batch1_ms": 0.2,
     "formulation_by_batch": {"1": "blend"},
-    "controller_frame_ms": {"1": 3.0},
+    "controller_frame_ms": {"1": 3.0, "200": 30.0},
+    "controller_network_ms": {"1": 2.0, "200": 24.0},
+    "controller_rest_ms": {"1": 1.0, "200": 6.0},
+    "controller_numpy_frame_ms": {"1": 6.0, "200": 50.0},
+    "controller_overhead_share": 0.5,
+    "controller_herd_ratio": 1.25,
     "cuda_variants": None,
 }
 
@@ -96,7 +111,10 @@ def test_report_states_the_ratios():
     assert "ours / numpy = 0.50" in text  # tensordot: 1.0 / 2.0
     assert "batch 1 is 10.0x the floor" in text
     assert "0.500 x batch 1" in text and "0.250 x batch 1" in text
-    assert "controller step, 1 character(s): 3.000 ms" in text
+    assert "controller step, 1 character(s): 3.000 ms (network 2.000, rest 1.000)" in text
+    assert "numpy reference 50.000 ms" in text
+    assert "rest / network for 1 = 0.50 (bar 0.3)" in text
+    assert "step / network for 200 = 1.25 (bar 1.5)" in text
 
 
 def test_main_passes_the_convention(monkeypatch, capsys):

@@ -9,6 +9,8 @@ numpy reference, not an exception (the controller's plausibility check rejects i
 
 from __future__ import annotations
 
+import os
+
 import numba
 
 JIT_OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy", "fastmath": False}
@@ -22,3 +24,13 @@ def kernel(fn):
 def helper(fn):
     """Compile a small function that kernels call (LLVM inlines it where it pays)."""
     return numba.njit(**JIT_OPTIONS)(fn)
+
+
+def on_disk(dispatcher) -> bool:
+    """Whether numba's disk cache holds this kernel's compiled code (its index file is
+    there), so that using it loads rather than compiles. False when numba keeps the
+    cache elsewhere than it says."""
+    try:
+        return os.path.exists(dispatcher._cache._cache_file._index_path)
+    except AttributeError:  # a numba that files its cache differently: say we compile
+        return False
