@@ -367,23 +367,27 @@ class Controller:
             self._pending_log = 0
             self._last_log = self.state.frame
 
-    def _publish(self, gating: np.ndarray) -> None:
-        """Copies of the controller's arrays into ``state`` (callers may keep them)."""
+    def _publish(self, gating: np.ndarray, summary=None) -> None:
+        """Copies of the controller's arrays into ``state`` (callers may keep them);
+        summary: (speed, yaw) of the roots when already computed (new arrays)."""
         st = self.state
         st.positions, st.forward, st.up = (a.copy() for a in self.shown)
         st.velocities = self.pose.vel.copy()
         st.raw_positions = self.pose.pos.copy()
         st.root_pos = self.traj.root_pos.copy()
-        st.root_yaw = self.traj.root_yaw
+        st.speed, st.root_yaw = self._root_summary() if summary is None else summary
         st.traj_pos, st.traj_dir = self.traj.pos.copy(), self.traj.dir.copy()
         st.traj_style, st.traj_speed = self.traj.style.copy(), self.traj.speed.copy()
         st.styles = self.traj.style[:, ROOT].copy()
-        st.speed = self.current_speed()
         st.target_speed = self.target_speed.copy()
         st.gait = self.gait.copy()
         st.gating = gating
         low = self._low_paws(self.shown[0])
         st.contacts = self.paw_ik.contacts.copy() if self.ik_enabled else low
+
+    def _root_summary(self) -> tuple[np.ndarray, np.ndarray]:
+        """(speed (N,) m/s, yaw (N,) rad) of the roots, new arrays, as published."""
+        return self.current_speed(), self.traj.root_yaw
 
     def _low_paws(self, pos: np.ndarray) -> np.ndarray:
         """Contacts without IK: paws below the contact height (N, 4)."""

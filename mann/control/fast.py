@@ -23,30 +23,29 @@ import time
 import numpy as np
 
 from mann.characters import DOG
-from mann.control.commands import Commands
+from mann.control.commands import ACTIONS, GAITS, MAX_SPEED, Commands
 from mann.control.controller import Controller
-from mann.control.kernels.advance import advance, advance_params, plausible, plausible_params
+from mann.control.kernels.advance import advance, advance_params, plausible_params
+from mann.control.kernels.frame import after_network, before_network
 from mann.control.kernels.jit import on_disk
 from mann.control.kernels.paws import paw_ik, paws_params
-from mann.control.kernels.steer import steer, steer_params
+from mann.control.kernels.publish import root_summary
+from mann.control.kernels.steer import steer_params
 from mann.control.pose import bone_directions
 from mann.control.trajectory import INTERP
 from mann.features.layout import (
-    NUM_SAMPLES,
+    INPUT_SIZE,
     OUTPUT_SIZE,
-    InputFeatures,
-    JointBlock,
-    pack_input,
+    ROOT_X,
+    ROOT_Z,
+    input_blocks,
     unpack_output,
 )
 
 __all__ = ["FastController"]
 
 log = logging.getLogger("mann")
-KERNELS = (steer, plausible, advance, paw_ik)
-
-_TRAJ_COLUMNS = 13  # per input sample: pos x z, dir x z, vel x z, speed, 6 styles
-_JOINT_COLUMNS = 12  # per joint: pos, fwd, up, vel (3 each)
+KERNELS = (before_network, after_network, advance, paw_ik, root_summary)
 
 
 class FastController(Controller):
@@ -55,21 +54,57 @@ class FastController(Controller):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cfg = self.config
+        cfg, n = self.config, self.n
         self._steer_params = steer_params(cfg)
         self._plausible_params = plausible_params(cfg)
         self._advance_params = advance_params(cfg)
         self._paws_params = paws_params(cfg.ik)
+        self._limits = np.array([len(GAITS), len(ACTIONS), MAX_SPEED], dtype=np.float64)
+        self._window = max(1, int(cfg.speed_window))
         self._legs = np.array(DOG.legs, dtype=np.int64)
         self._paws = np.array(DOG.paws, dtype=np.int64)
         self._parents = np.maximum(np.array(DOG.parents, dtype=np.int64), 0)
         self._rest_bones = np.ascontiguousarray(bone_directions(self.rest.pos))
-        n = self.n
-        self._traj_in = np.zeros((n, NUM_SAMPLES, _TRAJ_COLUMNS))
-        self._joints_in = np.zeros((n, DOG.num_joints, _JOINT_COLUMNS))
+        # X and Y stay where they are: the steer kernel fills X through the layout's own
+        # block views, the prediction is copied into Y, whose unpacked views stay valid.
+        self._x = np.zeros((n, INPUT_SIZE), dtype=np.float32)
+        self._traj_in, self._joints_in = input_blocks(self._x)
+        self._y = np.zeros((n, OUTPUT_SIZE))
+        self._out = unpack_output(self._y)
+        self._out.root_velocity = self._y[:, ROOT_X : ROOT_Z + 1 : ROOT_Z - ROOT_X]
+        self._move, self._turn = np.zeros((n, 2)), np.zeros(n)
         self._good = np.ones(n, dtype=bool)
         self._targets = np.zeros((n, 4, 3))
+        self._spare = tuple(np.zeros_like(a) for a in self.shown)
+        self._bind()
         self._compile()
+
+    def reset(self, index: int | None = None) -> None:
+        super().reset(index)
+        if hasattr(self, "_spare"):  # not while the base constructor resets
+            self._bind()
+
+    def _bind(self) -> None:
+        """The kernels' argument lists: the controller's arrays, in their order (the
+        arrays are updated in place; a full reset makes new ones, so it binds again)."""
+        tr, p, ik, o, j = self.traj, self.pose, self.paw_ik, self._out, self._out.joints
+        self._before = (
+            tr.pos, tr.dir, tr.vel, tr.speed, tr.style, p.pos, p.fwd, p.up, p.vel,
+            self.pid.integral, self.pid.prev_error, self.jumps.left, self.jumps.armed,
+            self.goal_yaw, self.heading_cmd, self.turn_rate, self.future_speed,
+            self.ramp_speed, self.correction, self.target_speed, self.gait, self.resting,
+            *self._steer_params, self._paws, self._traj_in, self._joints_in,
+        )  # fmt: skip
+        self._after = (
+            o.root_velocity, o.root_turn, j.pos, j.fwd, j.up, j.vel, o.traj_pos, o.traj_dir,
+            o.traj_vel, self._plausible_params, self._good, tr.pos, tr.dir, tr.vel, tr.speed,
+            tr.style, p.pos, p.fwd, p.up, p.vel, self.correction, self._advance_params,
+            INTERP, self._rest_bones, self.bone_lengths, self._parents, DOG.hips,
+        )  # fmt: skip
+        self._paw_state = (
+            ik.contacts, ik.weights, ik.pins, ik._prev, ik._has_prev, ik.speeds, ik.swinging,
+            self._paws_params, self._legs,
+        )  # fmt: skip
 
     def _compile(self) -> None:
         """Compile the kernels (or load them from numba's disk cache) now, not in the
@@ -82,90 +117,77 @@ class FastController(Controller):
                 "machine takes 10-30 s, later starts load them)"
             )
         t0 = time.perf_counter()
-        self._steer_kernel(Commands.idle(self.n).validated(self.n))
-        still = unpack_output(np.zeros((self.n, OUTPUT_SIZE)))
-        self._advance_kernel(still, self._check(still))
-        self._clean_up(paw_ik_on=True)
+        self._before_network(Commands.idle(self.n))
+        self._after_network(self._spare, np.empty(self.n), np.empty(self.n))
+        self._after_network_slow(self._spare)  # the slow path's kernels too
+        self._root_summary()
         self.reset()
         if not cached:
             log.info("compiled the controller's kernels in %.1f s", time.perf_counter() - t0)
 
-    def _input_features(self) -> InputFeatures:
-        t, j = self._traj_in, self._joints_in
-        joints = JointBlock(j[..., 0:3], j[..., 3:6], j[..., 6:9], j[..., 9:12])
-        return InputFeatures(t[..., 0:2], t[..., 2:4], t[..., 4:6], t[..., 6], t[..., 7:], joints)
-
     def step(self, commands: Commands) -> None:
         """Advance all characters by one step of 1/60 s (:data:`STEP`; one network call),
         as :meth:`Controller.step` does."""
-        cmd = commands.validated(self.n)
-        self._steer_kernel(cmd)
-        x = pack_input(self._input_features())
+        self._before_network(commands)
+        x = self._x.copy()  # the model may keep what it is given
         t0 = time.perf_counter()
         y, gating = self.model.predict(x, clamp=self.config.clamp, return_gating=True)
         network_ms = 1000.0 * (time.perf_counter() - t0)
-        out = unpack_output(np.asarray(y, dtype=np.float64))
-        good = self._check(out)
-        bad = ~good
-        any_bad = bad.any()
-        if any_bad:
+        self._y[...] = y
+        shown, self._spare = self._spare, self.shown
+        summary = (np.empty(self.n), np.empty(self.n))
+        gating = np.array(gating, dtype=np.float64)
+        if not self._after_network(shown, *summary):
+            bad = ~self._good
             self._reject(bad)
-        self._advance_kernel(out, good)
-        last = self.shown
-        self.shown = self._clean_up()
-        if any_bad:
-            for now, before in zip(self.shown, last, strict=True):
-                now[bad] = before[bad]  # a rejected character shows its last pose
-        gating = np.asarray(gating, dtype=np.float64)
-        if any_bad:
-            gating = np.where(good[:, None], gating, 0.0)
-        self._publish(gating)
+            self._after_network_slow(shown)
+            for now, last in zip(shown, self._spare, strict=True):
+                now[bad] = last[bad]  # a rejected character shows its last pose
+            gating[bad] = 0.0
+            summary = None
+        self.shown = shown
+        self._publish(gating, summary)
         self.state.frame += 1
         self.state.network_ms = network_ms
 
-    def _steer_kernel(self, cmd: Commands) -> None:
-        tr, p, pid, jumps = self.traj, self.pose, self.pid, self.jumps
-        steer(
-            cmd.move, cmd.turn, cmd.gait, cmd.action, cmd.speed,
-            tr.pos, tr.dir, tr.vel, tr.speed, tr.style,
-            p.pos, p.fwd, p.up, p.vel,
-            pid.integral, pid.prev_error, jumps.left, jumps.armed,
-            self.goal_yaw, self.heading_cmd, self.turn_rate, self.future_speed,
-            self.ramp_speed, self.correction, self.target_speed, self.gait, self.resting,
-            *self._steer_params, self._paws, self._traj_in, self._joints_in,
+    def _before_network(self, commands: Commands) -> None:
+        """Check the commands and steer (:func:`before_network`); a command the kernel
+        refuses raises :meth:`Commands.validated`'s error."""
+        n, c = self.n, commands
+        speed = np.full(n, np.nan) if c.speed is None else c.speed
+        args = (
+            np.asarray(c.move, dtype=np.float64), np.asarray(c.turn, dtype=np.float64),
+            np.asarray(c.gait, dtype=np.int64), np.asarray(c.action, dtype=np.int64),
+            np.asarray(speed, dtype=np.float64),
+        )  # fmt: skip
+        shapes = tuple(a.shape for a in args)
+        if shapes != ((n, 2), (n,), (n,), (n,), (n,)) or not before_network(
+            *args, self._limits, self._move, self._turn, *self._before
+        ):
+            commands.validated(n)  # raises what is wrong
+            raise AssertionError("before_network refused commands that Commands.validated takes")
+
+    def _after_network(self, shown, speed, yaw) -> bool:
+        """Plausibility, advance, paw clean-up into ``shown`` and the root speed and yaw
+        (:func:`after_network`); False (nothing advanced) when a prediction is rejected."""
+        return after_network(
+            *self._after, self.ik_enabled, self.resting, *self._paw_state, *shown,
+            self._targets, self._window, speed, yaw,
         )  # fmt: skip
 
-    def _check(self, out) -> np.ndarray:
-        j = out.joints
-        plausible(
-            out.root_velocity, out.root_turn, j.pos, j.fwd, j.up, j.vel,
-            out.traj_pos, out.traj_dir, out.traj_vel, self._plausible_params, self._good,
-        )  # fmt: skip
-        return self._good.copy()
-
-    def _advance_kernel(self, out, rows: np.ndarray) -> None:
-        tr, p, j = self.traj, self.pose, out.joints
-        advance(
-            out.root_velocity, out.root_turn, j.pos, j.fwd, j.up, j.vel,
-            out.traj_pos, out.traj_dir, out.traj_vel, rows,
-            tr.pos, tr.dir, tr.vel, tr.speed, tr.style, p.pos, p.fwd, p.up, p.vel,
-            self.correction, self._advance_params, INTERP, self._rest_bones,
-            self.bone_lengths, self._parents, DOG.hips,
-        )  # fmt: skip
-
-    def _clean_up(self, paw_ik_on: bool | None = None) -> tuple[np.ndarray, ...]:
-        """The pose as shown (positions, forward, up), new arrays; with the paw clean-up
-        when ``paw_ik_on`` (None: when ``ik_enabled``)."""
+    def _after_network_slow(self, shown) -> None:
+        """After a rejection (``_good`` holds the verdicts, the rejected characters stood
+        idle): advance the others, clean up every character's paws into ``shown``."""
+        advance(*self._after[:9], self._good, *self._after[11:])
         p = self.pose
-        shown = (np.empty_like(p.pos), np.empty_like(p.fwd), np.empty_like(p.up))
-        if not (self.ik_enabled if paw_ik_on is None else paw_ik_on):
+        if self.ik_enabled:
+            paw_ik(p.pos, p.fwd, p.up, self.resting, *self._paw_state, *shown, self._targets)
+        else:
             for dst, src in zip(shown, (p.pos, p.fwd, p.up), strict=True):
                 dst[...] = src
-            return shown
-        ik = self.paw_ik
-        paw_ik(
-            p.pos, p.fwd, p.up, self.resting,
-            ik.contacts, ik.weights, ik.pins, ik._prev, ik._has_prev, ik.speeds, ik.swinging,
-            self._paws_params, self._legs, *shown, self._targets,
-        )  # fmt: skip
-        return shown
+
+    def _root_summary(self) -> tuple[np.ndarray, np.ndarray]:
+        speed, yaw = np.empty(self.n), np.empty(self.n)
+        window = max(1, int(self.config.speed_window))
+        root_summary(self.traj.vel, self.traj.dir, window, speed, yaw)
+        return speed, yaw

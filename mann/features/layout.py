@@ -170,10 +170,20 @@ def pack_input(f: InputFeatures) -> np.ndarray:
     return x
 
 
+def input_blocks(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two blocks of X ``(..., 480)`` as views: the trajectory ``(..., 12, 13)``
+    (per sample pos x z, dir x z, vel x z, speed, 6 styles) and the joints
+    ``(..., 27, 12)`` (per joint pos, fwd, up, vel xyz). Writing into them writes X as
+    :func:`pack_input` does (the controller's kernels fill X this way, in place)."""
+    _check(x, INPUT_SIZE, "input")
+    lead = x.shape[:-1]
+    traj = x[..., :JOINTS_IN_OFFSET].reshape(*lead, NUM_SAMPLES, TRAJ_IN_SIZE)
+    return traj, x[..., JOINTS_IN_OFFSET:].reshape(*lead, DOG.num_joints, JOINT_SIZE)
+
+
 def unpack_input(x: np.ndarray) -> InputFeatures:
     """Read X ``(..., 480)`` into :class:`InputFeatures` (views into ``x``)."""
-    _check(x, INPUT_SIZE, "input")
-    traj = x[..., :JOINTS_IN_OFFSET].reshape(*x.shape[:-1], NUM_SAMPLES, TRAJ_IN_SIZE)
+    traj, _ = input_blocks(x)
     return InputFeatures(
         traj_pos=traj[..., 0:2],
         traj_dir=traj[..., 2:4],

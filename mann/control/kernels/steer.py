@@ -112,7 +112,7 @@ def _interp(x, xp, fp):
 
 
 @helper
-def _current_speed(vel, i, w):
+def current_speed(vel, i, w):
     """Controller.current_speed of character i: |mean of vel over points ROOT-w+1..ROOT|."""
     q = ROOT - w + 1
     sx, sy, sz = vel[i, q, 0], vel[i, q, 1], vel[i, q, 2]
@@ -370,7 +370,7 @@ def steer(
     style = np.empty(NUM_STYLES)
     knots = (gait_speeds, bands, stick_x, stick_speed)
     for i in range(move.shape[0]):
-        current = _current_speed(traj_vel, i, w)
+        current = current_speed(traj_vel, i, w)
         jumping = _jump_timer(i, action[i], current, jump_left, jump_armed, sc)
         _rest_latch(i, action[i], current, resting, pose_pos, pose_vel, paws, sc)
         speed, heading, going, g, control, corr, use_pid = _plan(
