@@ -108,6 +108,9 @@ class ControllerConfig:
     lie)^b) so resting poses do not drift. extrapolation: weight of a future point's
     extrapolation against the network's prediction (0.5); pose_blend: weight of the
     predicted joint position against the last one moved by its velocity (0.5).
+    clamp: the normalised input is clipped to +-clamp (std) before the network;
+    joint_clamp: the joint positions of the input (the network's own pose, read back)
+    to +-joint_clamp std of the training mean (:mod:`mann.control.bounds`; None: off).
     While no turn is commanded the dog holds the heading it had when the turn was
     released (the reference instead follows the root's own direction, so the network's
     small turns add up to a drifting heading).
@@ -135,6 +138,7 @@ class ControllerConfig:
     extrapolation: float = 0.5
     pose_blend: float = 0.5
     clamp: float | None = 5.0
+    joint_clamp: float | None = 4.5  # std: the joint positions read back (control/bounds.py)
     max_root_speed: float = 20.0  # m/s
     max_turn_rate: float = 2000.0  # deg/s
     max_joint_distance: float = 3.0  # m from the root

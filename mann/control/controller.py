@@ -26,6 +26,7 @@ import time
 import numpy as np
 
 from mann.characters import DOG
+from mann.control.bounds import bounded, input_bounds
 from mann.control.commands import (
     ACT_JUMP,
     ACT_LIE,
@@ -112,6 +113,7 @@ class Controller:
         else:
             lengths = DOG.bone_lengths(rest_pose.pos) if bone_lengths is None else bone_lengths
         self.rest = rest_pose
+        self._bounds = input_bounds(model, self.config.joint_clamp)
         self.bone_lengths = np.asarray(lengths, dtype=np.float64)
         cols = self.n if self.n <= 16 else int(np.ceil(np.sqrt(self.n)))
         i = np.arange(self.n)
@@ -207,7 +209,7 @@ class Controller:
         """
         cmd = commands.validated(self.n)
         self._steer(cmd)
-        x = self._build_input()
+        x = bounded(self._build_input(), self._bounds)
         t0 = time.perf_counter()
         y, gating = self.model.predict(x, clamp=self.config.clamp, return_gating=True)
         network_ms = 1000.0 * (time.perf_counter() - t0)

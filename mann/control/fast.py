@@ -23,6 +23,7 @@ import time
 import numpy as np
 
 from mann.characters import DOG
+from mann.control.bounds import bounded
 from mann.control.commands import ACTIONS, GAITS, MAX_SPEED, Commands
 from mann.control.controller import Controller
 from mann.control.kernels.advance import advance, advance_params, plausible_params
@@ -129,7 +130,7 @@ class FastController(Controller):
         """Advance all characters by one step of 1/60 s (:data:`STEP`; one network call),
         as :meth:`Controller.step` does."""
         self._before_network(commands)
-        x = self._x.copy()  # the model may keep what it is given
+        x = bounded(self._x, self._bounds)  # a new array: the model may keep it
         t0 = time.perf_counter()
         y, gating = self.model.predict(x, clamp=self.config.clamp, return_gating=True)
         network_ms = 1000.0 * (time.perf_counter() - t0)
