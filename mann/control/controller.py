@@ -242,7 +242,7 @@ class Controller:
         resting = np.isin(cmd.action, REST_ACTIONS)
         settled = (current < cfg.rest_max_speed) & self._planted()
         self.resting = resting & (self.resting | settled)
-        targets = plan_targets(cmd, current, cfg, jumping, self.resting)
+        targets = plan_targets(cmd, current, cfg, jumping, self.resting, self.jumps.armed)
         self.target_speed, self.gait = targets.speed, targets.gait
         # The speed asked of the network changes no faster than the real dog's does.
         step = np.interp(self.ramp_speed, cfg.speed_knots, cfg.accelerations) * STEP

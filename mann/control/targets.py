@@ -107,7 +107,9 @@ def ready_to_jump(cmd: Commands, current_speed: np.ndarray, cfg) -> np.ndarray:
     return (cmd.action == ACT_JUMP) & (current_speed > cfg.jump_min_speed)
 
 
-def plan_targets(cmd: Commands, current_speed, cfg, jumping=None, settled=None) -> Targets:
+def plan_targets(
+    cmd: Commands, current_speed, cfg, jumping=None, settled=None, run_up=None
+) -> Targets:
     """Targets from validated commands and the root speed ``(N,)`` m/s (docs/reference.md,
     section 5, step 2).
 
@@ -116,6 +118,9 @@ def plan_targets(cmd: Commands, current_speed, cfg, jumping=None, settled=None) 
     :class:`JumpTimer`); None: the jump style whenever :func:`ready_to_jump`.
     settled: (N,) bool, the dog may take a rest style (sit, stand, lie) now; None:
     whenever it is slower than ``cfg.rest_max_speed`` (the reference's rule).
+    run_up: (N,) bool, this press's jump is still to come (:attr:`JumpTimer.armed`):
+    only then does a held jump command run the dog up; once it has jumped, the dog
+    comes to rest until the command is given again. None: always.
     """
     n = len(cmd.turn)
     moving = np.linalg.norm(cmd.move, axis=1) > 1e-3
@@ -136,7 +141,8 @@ def plan_targets(cmd: Commands, current_speed, cfg, jumping=None, settled=None) 
     # A running jump: run first, the jump style takes over past jump_min_speed (and,
     # with a JumpTimer, lasts its duration once started).
     take_off = ready_to_jump(cmd, current_speed, cfg) if jumping is None else jumping
-    jump = (cmd.action == ACT_JUMP) | take_off
+    wants = cmd.action == ACT_JUMP
+    jump = (wants if run_up is None else wants & run_up) | take_off
     going |= jump
     speed[jump] = cfg.jump_speed
     style[jump] = 0.0

@@ -178,21 +178,21 @@ def _set_style(style, idle, move, jump, one):
 
 
 @helper
-def _plan(mx, mz, turn, gait_cmd, action, speed_cmd, current, jumping, settled, sc, knots, style):
+def _plan(mx, mz, turn, g_cmd, action, v_cmd, current, jumping, run_up, rest_ok, sc, kn, style):
     """plan_targets of one character; the desired style goes into ``style`` (6,).
     Returns (speed, heading, going, gait, control, correction, use_pid)."""
-    v, bands, stick_x, stick_speed = knots
+    v, bands, stick_x, stick_speed = kn
     stick_len = math.sqrt(mx * mx + mz * mz)
     moving = stick_len > EPS
     turning = abs(turn) > EPS
     heading = math.atan2(mx, mz) if moving else 0.0
-    speed, gait = _desired(stick_len, gait_cmd, speed_cmd, v, bands, stick_x, stick_speed)
+    speed, gait = _desired(stick_len, g_cmd, v_cmd, v, bands, stick_x, stick_speed)
     if turning and not moving:
         speed = sc[P_TURN_ONLY_SPEED]
     going = moving or turning
     move_w = _max(1.0 if going else 0.0, _min(current * current, 1.0))
     _set_style(style, 1.0 - move_w, move_w, 0.0, -1)
-    jump = action == ACT_JUMP or jumping
+    jump = (action == ACT_JUMP and run_up) or jumping
     going = going or jump
     if jump:
         speed = sc[P_JUMP_SPEED]
@@ -204,7 +204,7 @@ def _plan(mx, mz, turn, gait_cmd, action, speed_cmd, current, jumping, settled, 
     if not going:
         speed = 0.0
         heading = 0.0
-    slow = rest and settled
+    slow = rest and rest_ok
     if rest and not slow:
         move_w = _min(current * current, 1.0)
         _set_style(style, 1.0 - move_w, move_w, 0.0, -1)
@@ -375,7 +375,7 @@ def steer(
         _rest_latch(i, action[i], current, resting, pose_pos, pose_vel, paws, sc)
         speed, heading, going, g, control, corr, use_pid = _plan(
             move[i, 0], move[i, 1], turn[i], gait_cmd[i], action[i], speed_cmd[i],
-            current, jumping, resting[i], sc, knots, style,
+            current, jumping, jump_armed[i], resting[i], sc, knots, style,
         )  # fmt: skip
         target_speed[i], gait[i] = speed, g
         asked = _ramp_pid(
