@@ -150,21 +150,12 @@ def plan_targets(
     style[take_off] = 0.0
     style[take_off, JUMP] = 1.0
 
-    # Sit, stand and lie stop the dog first, as a released stick does (the move style
-    # following the speed), and are only taken once it has settled.
     rest = np.isin(cmd.action, (ACT_SIT, ACT_STAND, ACT_LIE))
-    rest_style = np.array([IDLE, JUMP, SIT, STAND, LIE])[cmd.action]
     going &= ~rest
     speed[~going] = 0.0
     heading[~going] = 0.0
     slow = current_speed < cfg.rest_max_speed if settled is None else settled
-    slow = rest & slow
-    stopping = rest & ~slow
-    move_w = np.minimum(current_speed[stopping] ** 2, 1.0)
-    style[stopping] = 0.0
-    style[stopping, MOVE], style[stopping, IDLE] = move_w, 1.0 - move_w
-    style[slow] = 0.0
-    style[slow, rest_style[slow]] = 1.0
+    _rest_styles(style, cmd.action, rest, rest & slow, current_speed)
 
     control = going | (cmd.action != NONE)
     # The network may correct the trajectory while the dog is steered (the reference's
@@ -172,6 +163,19 @@ def plan_targets(
     correction = np.maximum(going.astype(np.float64), np.abs(cmd.turn))
     use_pid = (moving | jump) & ~turning & ~rest
     return Targets(speed, heading, going, gait, style, control, correction, use_pid)
+
+
+def _rest_styles(style, action, rest, slow, current_speed) -> None:
+    """Sit, stand and lie stop the dog first, as a released stick does (the move style
+    following the speed), and are only taken once it has settled (``slow``): the style
+    rows of the resting characters, in place."""
+    stopping = rest & ~slow
+    move_w = np.minimum(current_speed[stopping] ** 2, 1.0)
+    style[stopping] = 0.0
+    style[stopping, MOVE], style[stopping, IDLE] = move_w, 1.0 - move_w
+    rest_style = np.array([IDLE, JUMP, SIT, STAND, LIE])[action]
+    style[slow] = 0.0
+    style[slow, rest_style[slow]] = 1.0
 
 
 class JumpTimer:

@@ -170,3 +170,19 @@ def test_a_started_jump_keeps_its_style_after_release():
     cfg = ControllerConfig()
     t = plan_targets(cmds(), np.array([0.2]), cfg, jumping=np.array([True]))
     assert style(t, "jump") == 1 and t.speed[0] == cfg.jump_speed
+
+
+def test_a_held_jump_runs_up_to_one_jump_then_comes_to_rest():
+    cfg = ControllerConfig()
+    c = cmds(action="jump", n=2)
+    still = np.zeros(2)
+    t = plan_targets(c, still, cfg, jumping=np.zeros(2, bool), run_up=np.array([True, False]))
+    # dog 0's jump is still to come: it runs up; dog 1 has jumped on this press: it rests
+    assert t.speed.tolist() == [cfg.jump_speed, 0.0] and t.going.tolist() == [True, False]
+    assert t.style[0, STYLE_NAMES.index("move")] == 1.0
+    assert t.style[1, STYLE_NAMES.index("idle")] == 1.0
+    assert t.use_pid.tolist() == [True, False]
+    # in the air the jump style holds either way; without run_up the old rule: always run
+    air = plan_targets(c, still, cfg, jumping=np.ones(2, bool), run_up=np.zeros(2, bool))
+    assert (air.style[:, STYLE_NAMES.index("jump")] == 1.0).all()
+    assert (plan_targets(c, still, cfg, jumping=np.zeros(2, bool)).speed == cfg.jump_speed).all()
