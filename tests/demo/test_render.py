@@ -12,6 +12,7 @@ from demo import window
 from demo.app import App
 from demo.options import Options
 from demo.render.program import shaders_path
+from mann.characters import DOG
 
 pytestmark = pytest.mark.gl
 
@@ -158,7 +159,7 @@ def test_dog_faces_plus_z_and_stands_on_the_ground(app):
     s = app.sim.state
     p = np.asarray(s.positions[0])
     assert p[:, 1].min() > -0.01 and p[:, 1].max() < 1.0
-    head, hips = p[5], p[0]
+    head, hips = p[DOG.head], p[DOG.hips]
     facing = np.array([np.sin(s.root_yaw[0]), 0, np.cos(s.root_yaw[0])])
     assert (head - hips) @ facing > 0.3
 
