@@ -62,7 +62,7 @@ from mann.eval.bench_floor import (
     warnings,
 )
 from mann.eval.bench_numpy import NumpyBlendModel
-from mann.nn.convention import CONVENTIONS, PROJECT
+from mann.eval.model_args import add_model_arguments
 from mann.nn.model import Model, load_model, random_model
 from mann.nn.weights import BIN_SHAPES, state_to_params
 
@@ -319,11 +319,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None = None) -> int:
     ap = ToolParser(prog="python -m mann.bench", description=__doc__.split("\n")[0])
-    ap.add_argument("--model", help="model file or .bin folder (default: the shipped model)")
-    ap.add_argument(
-        "--convention", choices=CONVENTIONS, default=PROJECT,
-        help="world --model was trained in (unity: the reference's; default project)",
-    )  # fmt: skip
+    add_model_arguments(ap)
     ap.add_argument("--random", action="store_true", help="benchmark an untrained model")
     ap.add_argument("--device", help="cpu, cuda, cuda:N (default: CUDA when available)")
     ap.add_argument("--json", action="store_true", help="print one JSON object last")

@@ -16,19 +16,15 @@ from mann.core.cli import ToolParser, check_output_dir, run_tool, show_log
 from mann.core.errors import InputNotFoundError
 from mann.eval import reference
 from mann.eval.evaluate import evaluate
+from mann.eval.model_args import add_model_arguments
 from mann.eval.report import jsonable, plot, table
-from mann.nn.convention import CONVENTIONS, PROJECT
 
 EXIT_BAR_FAILED = 1
 
 
 def parse_args(argv=None):
     ap = ToolParser(prog="python -m mann.evaluate", description=__doc__.split("\n")[0])
-    ap.add_argument("--model", help="model file or .bin folder (default: the shipped model)")
-    ap.add_argument(
-        "--convention", choices=CONVENTIONS, default=PROJECT,
-        help="world --model was trained in (unity: the reference's; default project)",
-    )  # fmt: skip
+    add_model_arguments(ap)
     ap.add_argument("--clips", help="clips folder for the next-frame error")
     ap.add_argument(
         "--error-std", help="model whose Ystd scales the next-frame error (default: --model)"
