@@ -15,7 +15,7 @@ import sys
 from dataclasses import replace
 
 from demo.options import Options, parse_options
-from mann.core.cli import run_tool
+from mann.core.cli import run_tool, show_log
 
 
 def quiet_headless_environment(options: Options) -> None:
@@ -72,6 +72,8 @@ def run(options: Options, backend=None, model=None) -> int:
     from demo.sim import load_backend
 
     quiet_headless_environment(options)
+    if not options.headless:
+        show_log()  # which model on which device; a first start says it compiles the kernels
     script, recorder = prepare(options)
     backend = backend or load_backend()
     if model is None:
