@@ -4,15 +4,17 @@ compiled kernels (:mod:`mann.control.kernels`).
 
 The numpy :class:`~mann.control.controller.Controller` is the definition; this one keeps
 its state (the same attributes, arrays of the same shapes) and its set-up, reset and
-rejection of bad predictions, and replaces the per-frame arithmetic: three kernel calls
-around the network (steer and the input; plausibility and advance; the paw clean-up),
-each one loop over the characters. Where the numpy version makes hundreds of small
-array operations per frame, costing more than the network for one dog, these cost a
-few microseconds per character. Tests (tests/control/test_fast.py) hold the two to the
-same motion: within 1e-5 m over 600 frames of the evaluation scenarios.
+rejection of bad predictions, and replaces the per-frame arithmetic: one kernel call
+before the network (the commands checked, steering, X written in place) and one after
+it (plausibility, advance, the paw clean-up, the root's speed and yaw), each a loop over
+the characters (:mod:`mann.control.kernels.frame`); a rejected prediction takes the
+separate kernels. Where the numpy version makes about 2,000 small array operations per
+frame, costing more than the network for one dog, these cost a few microseconds per
+character. Tests (tests/control/test_fast.py) hold the two to the same motion: within
+1e-5 m over 600 frames of the evaluation scenarios (4e-14 m seen).
 
-The first use on a machine compiles the kernels (numba, about half a minute; kept on
-disk afterwards: :mod:`mann.control.kernels.jit`).
+The first use on a machine compiles the kernels (numba, 10-30 s, logged; kept on disk
+afterwards: :mod:`mann.control.kernels.jit`).
 """
 
 from __future__ import annotations
