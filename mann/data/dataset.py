@@ -79,6 +79,8 @@ from mann.data.labels import (
     paw_contacts,
     plot_labels,
     read_clip_styles,
+    sit_up_frames,
+    window_rows,
 )
 from mann.features.extract import motion_features
 from mann.features.layout import (
@@ -151,9 +153,12 @@ def raised_rows(raised: np.ndarray, frames: np.ndarray) -> np.ndarray:
     return seen[np.asarray(frames)]
 
 
-def _clip_rows(path: Path, overrides: dict, mirror: bool, plots_dir, synthetic: bool) -> dict:
+def _clip_rows(
+    path: Path, overrides: dict, mirror: bool, plots_dir, synthetic: bool, drop_sit_up: bool
+) -> dict:
     """One clip file's rows [(X, Y, frames, mirrored)] and what the model file needs
-    from it (:mod:`mann.data.describe`), rows on raised ground left out."""
+    from it (:mod:`mann.data.describe`), rows on raised ground left out (and, with
+    ``drop_sit_up``, the rows whose trajectory window holds a real sit-up)."""
     clip = normalise_clip(load_clip(path))
     labels = read_clip_styles(path, clip.num_frames)
     if labels is None or plots_dir is not None:  # the rules, for labels or for the plot
@@ -167,10 +172,13 @@ def _clip_rows(path: Path, overrides: dict, mirror: bool, plots_dir, synthetic: 
         plot_labels(clip, labels, contacts, Path(plots_dir) / f"{clip.name}.png", raised)
     versions = [(clip, False)] + ([(mirror_clip(clip), True)] if mirror else [])
     rows, removed = [], 0
+    sit_up = sit_up_frames(clip.positions, labels) if drop_sit_up and not synthetic else None
     for c, is_mirror in versions:
         x, y, frames = clip_features(c, labels)
         keep = ~raised_rows(raised, frames)
-        removed = int((~keep).sum())
+        removed = int((~keep).sum())  # for raised ground (the sit-ups: sit_up_frames)
+        if sit_up is not None:
+            keep &= ~window_rows(sit_up, frames)
         rows.append((x[keep], y[keep], frames[keep], is_mirror))
     speed = root_speed(clip.positions, clip.framerate)
     return {
@@ -178,6 +186,7 @@ def _clip_rows(path: Path, overrides: dict, mirror: bool, plots_dir, synthetic: 
         "synthetic": synthetic,
         "frames": clip.num_frames,
         "raised_frames": int(raised.sum()),
+        "sit_up_frames": 0 if sit_up is None else int(sit_up.sum()),
         "rows_removed": removed,
         "style_seconds": labels[~raised].sum(axis=0) / clip.framerate,
         "rows": rows,
@@ -220,13 +229,16 @@ def build_dataset(
     synth_dir=None,
     synth_weight: float = SYNTH_WEIGHT,
     floor: float = STYLE_FLOOR,
+    drop_sit_up: bool = False,
 ) -> dict[str, np.ndarray]:
     """All arrays of the training set (see the module docstring) as a dict.
 
     overrides: label overrides as :func:`mann.labels.load_overrides` returns (None: the
     default file). plots_dir: write a label plot per real clip there. synth_dir: a
     folder of synthesized clips to add, weighted per :func:`row_weights`; floor: the
-    style floor of :func:`mann.data.balance.style_floor` (0: none).
+    style floor of :func:`mann.data.balance.style_floor` (0: none). drop_sit_up: leave
+    out the rows that see the dog sitting up on its haunches in a real take
+    (:func:`mann.data.labels.sit_up_frames`; ``sit_up_frames`` counts them per clip).
     """
     overrides = load_overrides() if overrides is None else overrides
     files = [(p, False) for p in clip_files(clips_dir)]
@@ -237,7 +249,7 @@ def build_dataset(
     clips = []
     for path, synthetic in tqdm(files, desc="clips", disable=not progress):
         plots = None if synthetic else plots_dir
-        info = _clip_rows(path, overrides, mirror, plots, synthetic)
+        info = _clip_rows(path, overrides, mirror, plots, synthetic, drop_sit_up)
         for x, y, frames, is_mirror in info.pop("rows"):
             parts["X"].append(x)
             parts["Y"].append(y)
@@ -257,11 +269,13 @@ def build_dataset(
     seconds = [c["style_seconds"] for c in clips]
     data["style_seconds"] = np.array(seconds, dtype=np.float32).reshape(-1, len(STYLE_NAMES))
     data["raised_frames"] = np.array([c["raised_frames"] for c in clips], dtype=np.int32)
+    data["sit_up_frames"] = np.array([c["sit_up_frames"] for c in clips], dtype=np.int32)
     data["rows_removed"] = np.array([c["rows_removed"] for c in clips], dtype=np.int32)
     real = [c for c in clips if not c["synthetic"]]
     if real:
         meta = _runtime_meta(real, describe(clips, synth_dir, synth_weight, mirror))
         meta["data"]["style_floor"] = floor
+        meta["data"]["sit_up_dropped"] = bool(drop_sit_up)
         data["meta_json"] = np.array(json.dumps(meta))
     return data
 
@@ -279,17 +293,14 @@ def save_dataset(data: dict, out, txt: bool = False) -> None:
 
 
 def summary(data: dict, synth_weight: float = SYNTH_WEIGHT) -> str:
-    """Per clip its style seconds and what raised ground removed; totals; gait speeds."""
+    """Per clip its style seconds and what raised ground (and sit-ups) removed; totals;
+    gait speeds."""
     lines = []
-    for name, secs, raised, removed in zip(
-        data["clip_names"],
-        data["style_seconds"],
-        data["raised_frames"],
-        data["rows_removed"],
-        strict=True,
-    ):
+    keys = ("clip_names", "style_seconds", "raised_frames", "sit_up_frames", "rows_removed")
+    for name, secs, raised, sit_up, removed in zip(*(data[k] for k in keys), strict=True):
         styles = " ".join(f"{k} {v:.1f}s" for k, v in zip(STYLE_NAMES, secs, strict=True))
-        lines.append(f"{name} {styles}; raised frames {raised}, rows removed {removed}")
+        up = f", sit-up frames {sit_up}" if sit_up else ""
+        lines.append(f"{name} {styles}; raised frames {raised}{up}, rows removed {removed}")
     synth = data["synthetic"]
     real_clips = np.unique(data["clip"][~synth])
     total = data["style_seconds"][real_clips].sum(axis=0)
@@ -351,6 +362,10 @@ def _main(argv=None) -> int:
         help=f"weight of synthetic rows that real rows cover (default {SYNTH_WEIGHT})",
     )
     ap.add_argument("--style-floor", type=float, default=STYLE_FLOOR, help="share (0: none)")
+    ap.add_argument(
+        "--drop-sit-up", action="store_true",
+        help="leave out the rows that see the dog sitting up on its haunches (begging)",
+    )  # fmt: skip
     args = ap.parse_args(argv)
     if not 0 <= args.style_floor < 0.5:
         ap.error("--style-floor must be in [0, 0.5)")
@@ -365,6 +380,7 @@ def _main(argv=None) -> int:
         synth_dir=args.synth,
         synth_weight=args.synth_weight,
         floor=args.style_floor,
+        drop_sit_up=args.drop_sit_up,
     )
     save_dataset(data, args.out, txt=args.txt)
     x, y = data["X"], data["Y"]

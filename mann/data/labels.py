@@ -52,8 +52,18 @@ import numpy as np
 from mann.characters import DOG, character_file
 from mann.core.atomic import atomic_path
 from mann.core.filters import runs, smooth
-from mann.data.ground import raised_support
-from mann.features.layout import IDLE, JUMP, LIE, MOVE, NUM_STYLES, SIT, STAND, STYLE_NAMES
+from mann.data.ground import grow, raised_support
+from mann.features.layout import (
+    IDLE,
+    JUMP,
+    LIE,
+    MOVE,
+    NUM_STYLES,
+    SAMPLE_FRAME_OFFSETS,
+    SIT,
+    STAND,
+    STYLE_NAMES,
+)
 from mann.features.root import root_speed
 from mann.motion.clip import Clip
 
@@ -220,6 +230,25 @@ def clip_labels(clip: Clip, overrides: dict | None = None):
             )
         hard[first : last + 1] = style
     return soften(hard, clip.framerate).astype(np.float32), contacts
+
+
+SIT_UP_FRONT_PAW = 0.20  # m: both front paws above this while sitting: sitting up
+
+
+def sit_up_frames(positions: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """(F,) bool: the frames where the dog sits up on its haunches ("begging"): labelled
+    sit (weight above 0.5) with both front paws above SIT_UP_FRONT_PAW. positions:
+    (F, 27, 3) world metres, y up; labels: (F, 6) style weights."""
+    fore = [p for p, name in zip(DOG.paws, DOG.paw_names, strict=True) if "front" in name]
+    front = np.asarray(positions)[:, fore, 1].min(axis=1)
+    return (np.asarray(labels)[:, SIT] > 0.5) & (front > SIT_UP_FRONT_PAW)
+
+
+def window_rows(frames_mask: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    """(N,) bool: the rows (frame t each) whose trajectory window, 60 frames back to 50
+    ahead (SAMPLE_FRAME_OFFSETS), holds a frame of ``frames_mask`` (F,)."""
+    ahead, back = SAMPLE_FRAME_OFFSETS[-1], -SAMPLE_FRAME_OFFSETS[0]
+    return grow(np.asarray(frames_mask, dtype=bool), ahead, back)[np.asarray(frames)]
 
 
 def style_seconds(labels: np.ndarray, framerate: float = 60.0) -> dict[str, float]:

@@ -227,3 +227,30 @@ def test_npz_clips_equal_their_bvh_twins_in_features(clips_dir, bvh_dir):
         xb, yb, _ = clip_features(b, labels)
         assert np.abs(xa - xb).max() < 1e-3 and np.abs(ya - yb).max() < 1e-3, npz.stem
         np.testing.assert_allclose(clip_labels(a)[0], labels, atol=1e-6)
+
+
+def test_drop_sit_up_leaves_out_the_rows_that_see_a_begging_sit(small_clips_dir, tmp_path):
+    from mann.data.labels import clip_labels, sit_up_frames, window_rows
+    from mann.features.layout import SIT
+    from mann.motion.io import load_clip
+    from mann.motion.io.npz import read_npz, save_clip
+    from mann.motion.rig import normalise_clip
+
+    clip = read_npz(small_clips_dir / "b.npz")
+    p = clip.positions.copy()
+    front = [j for j, n in zip(DOG.paws, DOG.paw_names, strict=True) if "front" in n]
+    p[170:190, front, 1] += 0.4  # the front paws up for 20 frames ...
+    (tmp_path / "up").mkdir()
+    save_clip(dataclasses.replace(clip, positions=p), tmp_path / "up" / "b.npz")
+    overrides = {clip.name: [(160, 200, SIT)]}  # ... while labelled sit
+    kept = build_dataset(tmp_path / "up", mirror=False, progress=False, overrides=overrides)
+    data = build_dataset(
+        tmp_path / "up", mirror=False, progress=False, overrides=overrides, drop_sit_up=True
+    )
+    moved = normalise_clip(load_clip(tmp_path / "up" / "b.npz"))
+    up = sit_up_frames(moved.positions, clip_labels(moved, overrides)[0])
+    assert up[170:190].all()  # the 20 frames, and a few of the gallop's around them
+    assert data["sit_up_frames"][0] == up.sum() and kept["sit_up_frames"][0] == 0
+    seen = window_rows(up, kept["frame"])
+    np.testing.assert_array_equal(data["frame"], kept["frame"][~seen])
+    assert seen.sum() > 100 and json.loads(str(data["meta_json"]))["data"]["sit_up_dropped"]

@@ -175,3 +175,38 @@ def test_flights_are_jumps_but_steps_and_gallops_are_not(bvh_dir):
     assert not (hard == JUMP).any()
     _, hard, _ = _bvh_labels(bvh_dir, "D1_ex03_KAN02_006")  # platform and box
     assert not (hard == JUMP).any() and not (hard == STAND).any()
+
+
+def test_sit_up_frames_are_sits_with_both_front_paws_raised():
+    from mann.data.labels import sit_up_frames, window_rows
+
+    f = 6
+    p = np.zeros((f, DOG.num_joints, 3))
+    labels = np.zeros((f, 6), np.float32)
+    labels[:, SIT] = [1, 1, 1, 0.4, 1, 1]
+    front = [p_ for p_, n in zip(DOG.paws, DOG.paw_names, strict=True) if "front" in n]
+    hind = [p_ for p_ in DOG.paws if p_ not in front]
+    p[:, front, 1] = 0.3
+    p[1, front[0], 1] = 0.1  # one front paw down: a plain sit
+    p[2, hind, 1] = 0.5  # the hind paws do not matter
+    p[3, front, 1] = 0.3  # raised, but not labelled sit
+    p[4, front, 1] = 0.2  # at the threshold: not above it
+    np.testing.assert_array_equal(sit_up_frames(p, labels), [1, 0, 1, 0, 0, 1])
+    mask = np.zeros(300, bool)
+    mask[150] = True
+    rows = np.flatnonzero(window_rows(mask, np.arange(300)))
+    # a row at t sees frames t - 60 .. t + 50 (the trajectory window)
+    np.testing.assert_array_equal(rows, np.arange(150 - 50, 150 + 60 + 1))
+
+
+def test_the_sit_ups_of_the_dog_data(bvh_dir):
+    """The begging sits of the capture: D1_059 and D1_086 (D1_013 sits plainly)."""
+    from mann.data.labels import sit_up_frames
+
+    found = {}
+    for name in ("D1_059_KAN01_001", "D1_086_KAN02_001", "D1_013_KAN01_001"):
+        clip = normalise_clip(load_clip(bvh_dir / f"{name}.bvh"))
+        labels, _ = clip_labels(clip)
+        found[name] = int(sit_up_frames(clip.positions, labels).sum())
+    assert found["D1_059_KAN01_001"] > 300 and found["D1_086_KAN02_001"] > 600
+    assert found["D1_013_KAN01_001"] == 0  # sits, but not up
