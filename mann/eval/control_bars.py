@@ -13,7 +13,10 @@ the paw clean-up, over every 1-s window (a moving average of the per-frame skati
   reversed one within :data:`REVERSE_SECONDS`, and the dog then walking that way;
 * ``jump_turning``: the jump reached (:mod:`mann.eval.action_bars`);
 * ``sit_from_trot``, ``lie_from_walk`` and the gait changes of ``transitions``: skating
-  at most :data:`TRANSITION_SKATING` in every window.
+  at most :data:`TRANSITION_SKATING` in every window;
+* ``sit_from_trot`` and ``lie_from_walk``: the action's pose (:func:`action_bars.pose_mask`,
+  on the ground: hips below 0.2 or 0.25 m) reached after the command and held on the
+  last frame (a sit that floats in the air is not a sit).
 """
 
 from __future__ import annotations
@@ -53,15 +56,22 @@ def reverse_time(yaw: np.ndarray, tolerance_deg: float = REVERSED_DEG) -> float 
     return float(hit[0] * DT) if len(hit) else None
 
 
-def measures(kind: str, name: str, rec: dict, speed: np.ndarray) -> dict:
+def measures(kind: str, name: str, rec: dict, speed: np.ndarray, action=None) -> dict:
     """The measures of one scenario for its bars (character 0). rec: the evaluation's
     recordings (positions (K, F, 27, 3), root_pos (K, F, 3), root_yaw (K, F)); speed:
-    (F,) the commanded desired speed m/s (NaN where the gait's)."""
+    (F,) the commanded desired speed m/s (NaN where the gait's); action: (F,) the
+    commanded action index (a rest_from scenario's pose is judged from its first)."""
     pos, root, yaw = rec["positions"][0], rec["root_pos"][0], rec["root_yaw"][0]
     skating = window_mean(metrics.skating_per_frame(pos, DT))
     out: dict = {}
     if kind in ("rest_from", "transitions"):
         out["skating_window_max"] = float(skating.max())
+    if kind == "rest_from" and action is not None:
+        start = int(np.flatnonzero(np.asarray(action) != 0)[0])
+        mask = action_bars.pose_mask(name.split("_from")[0], pos[start:])
+        reach = action_bars.first_run(mask, 1)
+        out["pose_s"] = None if reach is None else reach * DT
+        out["pose_held"] = bool(mask[-1])
     if kind == "sweep":
         achieved = window_mean(metrics.smoothed_speed(root, DT, window=0.0)[1:])
         fast = achieved > MOVING_SPEED
@@ -107,4 +117,7 @@ def bars(sc: dict) -> dict:
         if name in sc:
             v = sc[name]["skating_window_max"]
             out[f"{name}_skating_window_max"] = (v, v <= TRANSITION_SKATING)
+        if "pose_s" in sc.get(name, {}):
+            t, held = sc[name]["pose_s"], sc[name]["pose_held"]
+            out[f"{name}_pose_s"] = (t, t is not None and held)
     return out

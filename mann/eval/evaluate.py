@@ -122,7 +122,7 @@ def scenario_metrics(s: Scenario, rec: dict, rest_lengths: np.ndarray, batch: in
     out["network_ms_per_frame"] = float(np.median(rec["network_ms"]))
     out["network_batch"] = batch
     out.update(_control_metrics(s, rec))
-    out.update(control_bars.measures(s.kind, s.name, rec, s.speed[0]))
+    out.update(control_bars.measures(s.kind, s.name, rec, s.speed[0], s.action[0]))
     return out
 
 

@@ -80,3 +80,29 @@ def test_spin_and_transition_bars():
     assert bars["sit_from_trot_skating_window_max"][1]
     assert not bars["lie_from_walk_skating_window_max"][1]
     assert not cb.bars({"spin_walk": {"turn_rate_deg_s": 140.0}})["spin_walk_turn_rate_deg_s"][1]
+
+
+def _sitting(frames, hips_y, head_y):
+    p = np.zeros((frames, DOG.num_joints, 3))
+    p[:, DOG.hips, 1], p[:, DOG.head, 1] = hips_y, head_y
+    return {
+        "positions": p[None],
+        "root_pos": np.zeros((1, frames, 3)),
+        "root_yaw": np.zeros((1, frames)),
+    }
+
+
+def test_a_sit_from_the_move_is_judged_on_the_ground():
+    f, start = 240, 60
+    action = np.r_[np.zeros(start, int), np.full(f - start, 2)]  # sit from frame 60
+    hips = np.r_[np.full(start + 30, 0.45), np.full(f - start - 30, 0.08)]
+    m = cb.measures("rest_from", "sit_from_trot", _sitting(f, hips, 0.5), np.zeros(f), action)
+    assert m["pose_s"] == pytest.approx(30 / FPS) and m["pose_held"]
+    assert cb.bars({"sit_from_trot": m})["sit_from_trot_pose_s"] == (m["pose_s"], True)
+    # floating: the hips high above the ground the whole time (the shipped model's run-away)
+    up = cb.measures("rest_from", "sit_from_trot", _sitting(f, 1.5, 1.0), np.zeros(f), action)
+    assert up["pose_s"] is None and not cb.bars({"sit_from_trot": up})["sit_from_trot_pose_s"][1]
+    # sat, then rose again while still told to sit: not held
+    bounce = np.where(np.arange(f) > 200, 1.5, hips)
+    m = cb.measures("rest_from", "sit_from_trot", _sitting(f, bounce, 0.5), np.zeros(f), action)
+    assert m["pose_s"] is not None and not cb.bars({"sit_from_trot": m})["sit_from_trot_pose_s"][1]
