@@ -5,7 +5,7 @@ horizontally at its touch-down location (world x, z; the height stays the networ
 until it lifts off, and its leg is bent by two-bone IK so the paw stays there. Pinning
 blends in and out over a few frames. A swinging paw that comes in low and fast is
 lifted to a small clearance (see :class:`mann.control.config.IKConfig`). Every leg is a
-chain (upper, middle, lower, paw) from :data:`mann.skeleton.LEGS`: the IK bends the
+chain (upper, middle, lower, paw) from ``DOG.legs`` (:mod:`mann.characters`): the IK bends the
 upper and middle joints; the last bone (lower -> paw) keeps its predicted direction,
 so the lower joint's target is the paw target minus that bone. Bone lengths are kept
 exactly; joint frames (forward, up) of the two bent joints turn with their bones.
