@@ -1,6 +1,6 @@
 """Leg inverse kinematics: put each paw on its target with the real dog's leg shapes.
 
-A leg is the chain (upper, middle, lower, paw) of :data:`mann.skeleton.LEGS`: for a
+A leg is the chain (upper, middle, lower, paw) of ``DOG.legs`` (:mod:`mann.characters`): for a
 front leg arm - elbow - wrist - paw, for a hind leg hip - knee (stifle) - hock - paw.
 The last bone (lower -> paw: the metacarpus or metatarsus) takes the key pose's direction,
 tilted with the leg's swing angle (the paw rolls over in stance) and flexed during the
