@@ -147,6 +147,12 @@ class ControllerConfig:
     log_interval: int = 60  # frames between NaN-guard log lines
     ik: IKConfig = field(default_factory=IKConfig)
 
+    @property
+    def speed_steps(self) -> int:
+        """The steps of root velocity averaged into the current speed (``speed_window``,
+        at least 1)."""
+        return max(1, int(self.speed_window))
+
     @classmethod
     def for_model(cls, model) -> ControllerConfig:
         """Defaults, with the per-gait tunables a model file's metadata may carry.

@@ -199,7 +199,7 @@ class Controller:
 
     def current_speed(self) -> np.ndarray:
         """Root speed (N,) m/s: the mean root velocity over the last ``speed_window`` steps."""
-        w = max(1, int(self.config.speed_window))
+        w = self.config.speed_steps
         return np.linalg.norm(self.traj.vel[:, ROOT - w + 1 : ROOT + 1].mean(axis=1), axis=-1)
 
     def step(self, commands: Commands) -> None:

@@ -63,7 +63,6 @@ class FastController(Controller):
         self._advance_params = advance_params(cfg)
         self._paws_params = paws_params(cfg.ik)
         self._limits = np.array([len(GAITS), len(ACTIONS), MAX_SPEED], dtype=np.float64)
-        self._window = max(1, int(cfg.speed_window))
         self._legs = np.array(DOG.legs, dtype=np.int64)
         self._paws = np.array(DOG.paws, dtype=np.int64)
         self._parents = np.maximum(np.array(DOG.parents, dtype=np.int64), 0)
@@ -123,7 +122,6 @@ class FastController(Controller):
         self._before_network(Commands.idle(self.n))
         self._after_network(self._spare, np.empty(self.n), np.empty(self.n))
         self._after_network_slow(self._spare)  # the slow path's kernels too
-        self._root_summary()
         self.reset()
         if not cached:
             log.info("compiled the controller's kernels in %.1f s", time.perf_counter() - t0)
@@ -175,7 +173,7 @@ class FastController(Controller):
         (:func:`after_network`); False (nothing advanced) when a prediction is rejected."""
         return after_network(
             *self._after, self.ik_enabled, self.resting, *self._paw_state, *shown,
-            self._targets, self._window, speed, yaw,
+            self._targets, self.config.speed_steps, speed, yaw,
         )  # fmt: skip
 
     def _after_network_slow(self, shown) -> None:
@@ -191,6 +189,5 @@ class FastController(Controller):
 
     def _root_summary(self) -> tuple[np.ndarray, np.ndarray]:
         speed, yaw = np.empty(self.n), np.empty(self.n)
-        window = max(1, int(self.config.speed_window))
-        root_summary(self.traj.vel, self.traj.dir, window, speed, yaw)
+        root_summary(self.traj.vel, self.traj.dir, self.config.speed_steps, speed, yaw)
         return speed, yaw

@@ -51,7 +51,7 @@ def steer_params(config: ControllerConfig) -> tuple[np.ndarray, ...]:
     """
     c = config
     scalars = np.zeros(NUM_PARAMS)
-    scalars[P_WINDOW] = max(1, int(c.speed_window))
+    scalars[P_WINDOW] = c.speed_steps
     scalars[[P_JUMP_MIN_SPEED, P_JUMP_SECONDS, P_REST_MAX_SPEED]] = (
         c.jump_min_speed, c.jump_seconds, c.rest_max_speed,
     )  # fmt: skip
