@@ -1,7 +1,8 @@
 """Train MANN on a data set built by ``python -m mann.dataset`` (the reference recipe).
 
 ``python -m mann.train --data FILE.npz --out DIR [--epochs N] [--batch B] [--lr LR]
-[--holdout CLIP ...] [--resume] [--seed S] [--max-minutes M] [--threads T]``
+[--holdout CLIP ...] [--resume] [--seed S] [--max-minutes M] [--threads T]
+[--pose-noise M]``
 
 Recipe (docs/reference.md, section 3): MSE in normalised space (weighted by the data
 set's ``weight``); AdamW with warm restarts (periods 10, 20, 40, 80 epochs); learning
@@ -10,6 +11,9 @@ follow the cosine multiplier ``m = 0.5 (1 + cos(pi T))``, T the position in the 
 capped at 0.9; decoupled weight decay ``w <- w - m * wd_n * w`` per step with
 ``wd_n = 2.5e-3 / sqrt(batches per epoch * 10)`` (torch's AdamW multiplies its
 weight_decay by the learning rate, so it is given ``wd_n / lr``).
+
+``--pose-noise M`` (off by default) shifts each training row's input pose up or down by
+N(0, M^2) metres, the target unchanged (:mod:`mann.train.noise` says why).
 
 Validation is on whole held-out clips (``--holdout``), never on frames. Every epoch
 writes ``DIR/checkpoint.pt`` atomically (tensors only: read back with
@@ -52,6 +56,7 @@ from mann.train.files import (
     read_checkpoint,
     save_checkpoint,
 )
+from mann.train.noise import height_scale, shift_pose
 
 CHECKPOINT = "checkpoint.pt"
 
@@ -76,6 +81,7 @@ class TrainConfig:
     max_batches: int | None = None  # per epoch, for quick tests
     max_minutes: float | None = None  # stop after the epoch that passes this wall time
     threads: int | None = None  # CPU threads of torch (None: torch's default)
+    pose_noise: float = 0.0  # m, std of the per-row shift of the input pose (mann.train.noise)
 
 
 def cosine_multiplier(epoch_float: float, first_period: int = FIRST_PERIOD) -> float:
@@ -122,6 +128,8 @@ def train_epoch(net, opt, split: DataSplit, cfg: TrainConfig, epoch: int, wd_n: 
         n_batches = min(n_batches, cfg.max_batches)
     net.train()
     total, count, t0 = 0.0, 0, time.perf_counter()
+    gen = torch.Generator().manual_seed(cfg.seed * 100003 + epoch + 1)
+    scale = height_scale(split.norm["Xstd"])
     bar = tqdm(range(n_batches), desc=f"epoch {epoch + 1}", leave=False, disable=rank != 0)
     for b in bar:
         m = cosine_multiplier(epoch + b / n_batches)
@@ -130,6 +138,7 @@ def train_epoch(net, opt, split: DataSplit, cfg: TrainConfig, epoch: int, wd_n: 
             g["weight_decay"] = wd_n / cfg.lr
         idx = order[b * cfg.batch : (b + 1) * cfg.batch][rank::world]
         x, y, w = split.train_batch(idx)
+        x = shift_pose(x, cfg.pose_noise, scale, gen)
         loss = (((net(x) - y) ** 2).mean(1) * w).sum() / w.sum()
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -255,7 +264,16 @@ def resume_command(cfg: TrainConfig) -> str:
     """The command line that continues ``cfg``'s run (its non-default options)."""
     words = ["python", "-m", "mann.train", "--data", cfg.data, "--out", cfg.out]
     defaults = TrainConfig(data="", out="")
-    for name in ("epochs", "batch", "seed", "lr", "device", "max_batches", "max_minutes"):
+    for name in (
+        "epochs",
+        "batch",
+        "seed",
+        "lr",
+        "device",
+        "max_batches",
+        "max_minutes",
+        "pose_noise",
+    ):
         value = getattr(cfg, name)
         if value != getattr(defaults, name):
             words += [f"--{name.replace('_', '-')}", str(value)]
@@ -353,7 +371,16 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
         help="CPU threads for torch (default: torch's; on a CPU shared with other work, "
         "1 thread can be several times faster than 2)",
     )
+    ap.add_argument(
+        "--pose-noise",
+        type=float,
+        default=0.0,
+        help="m: shift each training row's input pose up or down by N(0, this^2) "
+        "(mann.train.noise; 0: off, the reference recipe)",
+    )
     a = ap.parse_args(argv)
+    if a.pose_noise < 0.0:
+        ap.error(f"--pose-noise: expected metres >= 0, got {a.pose_noise}")
     return TrainConfig(
         data=a.data,
         out=a.out,
@@ -367,6 +394,7 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
         max_batches=a.max_batches,
         max_minutes=a.max_minutes,
         threads=a.threads,
+        pose_noise=a.pose_noise,
     )
 
 

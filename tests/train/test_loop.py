@@ -84,6 +84,23 @@ def test_resumed_training_equals_uninterrupted(tiny_data, tmp_path, device):
         assert torch.equal(value, b["net"][key]), key
 
 
+def test_pose_noise_changes_training_is_recorded_and_resumes_exactly(tiny_data, tmp_path):
+    kw = {"lr": 1e-3, "pose_noise": 0.2}
+    train(_cfg(tiny_data, tmp_path / "full", epochs=2, **kw))
+    train(_cfg(tiny_data, tmp_path / "split", epochs=1, **kw))
+    train(_cfg(tiny_data, tmp_path / "split", epochs=2, resume=True, **kw))
+    train(_cfg(tiny_data, tmp_path / "clean", epochs=2, lr=1e-3))
+    nets = [
+        torch.load(tmp_path / run / "checkpoint.pt", weights_only=True)["net"]
+        for run in ("full", "split", "clean")
+    ]
+    for key, value in nets[0].items():
+        assert torch.equal(value, nets[1][key]), key
+    assert any(not torch.equal(v, nets[2][k]) for k, v in nets[0].items())
+    _, meta = read_model_file(tmp_path / "full" / "model.npz")
+    assert meta["training"]["config"]["pose_noise"] == 0.2
+
+
 def test_time_budget_stops_and_still_exports(tiny_data, tmp_path):
     # a spent budget still trains one epoch, then stops and exports it
     result = train(_cfg(tiny_data, tmp_path, epochs=50, max_minutes=0.0))

@@ -68,6 +68,10 @@ CASES = {
     "--epochs 0": (lambda p: ["--epochs", "0"], ["--epochs", "greater than 0"]),
     "--batch 0": (lambda p: ["--batch", "0"], ["--batch", "greater than 0"]),
     "--lr -1": (lambda p: ["--lr", "-1"], ["--lr", "greater than 0, got -1"]),
+    "--pose-noise -0.1": (
+        lambda p: ["--pose-noise", "-0.1"],
+        ["--pose-noise", "metres >= 0, got -0.1"],
+    ),
     "--batch over the rows": (lambda p: ["--batch", "5000"], ["--batch 5000", "200 training"]),
     "damaged checkpoint": (
         _damaged_checkpoint,
@@ -113,6 +117,8 @@ def test_resume_command_repeats_the_options_that_matter():
         "python -m mann.train --data d.npz --out 'my run' --epochs 30 --lr 0.001 "
         "--holdout a b --resume"
     )
+    noisy = resume_command(TrainConfig(data="d.npz", out="r", pose_noise=0.08))
+    assert noisy == "python -m mann.train --data d.npz --out r --pose-noise 0.08 --resume"
 
 
 @pytest.mark.slow
