@@ -2,7 +2,7 @@
 
 ``python -m mann.train --data FILE.npz --out DIR [--epochs N] [--batch B] [--lr LR]
 [--holdout CLIP ...] [--resume] [--seed S] [--max-minutes M] [--threads T]
-[--pose-noise M]``
+[--pose-noise M [--pose-noise-rows all|rest]]``
 
 Recipe (docs/reference.md, section 3): MSE in normalised space (weighted by the data
 set's ``weight``); AdamW with warm restarts (periods 10, 20, 40, 80 epochs); learning
@@ -13,7 +13,8 @@ capped at 0.9; decoupled weight decay ``w <- w - m * wd_n * w`` per step with
 weight_decay by the learning rate, so it is given ``wd_n / lr``).
 
 ``--pose-noise M`` (off by default) shifts each training row's input pose up or down by
-N(0, M^2) metres, the target unchanged (:mod:`mann.train.noise` says why).
+N(0, M^2) metres, the target unchanged; ``--pose-noise-rows rest`` only the rows at rest
+(:mod:`mann.train.noise` says why and which).
 
 Validation is on whole held-out clips (``--holdout``), never on frames. Every epoch
 writes ``DIR/checkpoint.pt`` atomically (tensors only: read back with
@@ -56,7 +57,7 @@ from mann.train.files import (
     read_checkpoint,
     save_checkpoint,
 )
-from mann.train.noise import height_scale, shift_pose
+from mann.train.noise import ROWS, batch_rows, height_scale, shift_pose
 
 CHECKPOINT = "checkpoint.pt"
 
@@ -82,6 +83,7 @@ class TrainConfig:
     max_minutes: float | None = None  # stop after the epoch that passes this wall time
     threads: int | None = None  # CPU threads of torch (None: torch's default)
     pose_noise: float = 0.0  # m, std of the per-row shift of the input pose (mann.train.noise)
+    pose_noise_rows: str = "all"  # which rows are shifted: "all" or "rest" (mann.train.noise)
 
 
 def cosine_multiplier(epoch_float: float, first_period: int = FIRST_PERIOD) -> float:
@@ -138,7 +140,9 @@ def train_epoch(net, opt, split: DataSplit, cfg: TrainConfig, epoch: int, wd_n: 
             g["weight_decay"] = wd_n / cfg.lr
         idx = order[b * cfg.batch : (b + 1) * cfg.batch][rank::world]
         x, y, w = split.train_batch(idx)
-        x = shift_pose(x, cfg.pose_noise, scale, gen)
+        if cfg.pose_noise > 0.0:
+            rows = batch_rows(x, split.norm, cfg.pose_noise_rows)
+            x = shift_pose(x, cfg.pose_noise, scale, gen, rows)
         loss = (((net(x) - y) ** 2).mean(1) * w).sum() / w.sum()
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -273,6 +277,7 @@ def resume_command(cfg: TrainConfig) -> str:
         "max_batches",
         "max_minutes",
         "pose_noise",
+        "pose_noise_rows",
     ):
         value = getattr(cfg, name)
         if value != getattr(defaults, name):
@@ -378,6 +383,13 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
         help="m: shift each training row's input pose up or down by N(0, this^2) "
         "(mann.train.noise; 0: off, the reference recipe)",
     )
+    ap.add_argument(
+        "--pose-noise-rows",
+        choices=ROWS,
+        default="all",
+        help="the rows --pose-noise shifts: all, or only those at rest (sit, lie, stand "
+        "in the trajectory window, no jump; mann.train.noise)",
+    )
     a = ap.parse_args(argv)
     if a.pose_noise < 0.0:
         ap.error(f"--pose-noise: expected metres >= 0, got {a.pose_noise}")
@@ -395,6 +407,7 @@ def parse_args(argv: list[str] | None = None) -> TrainConfig:
         max_minutes=a.max_minutes,
         threads=a.threads,
         pose_noise=a.pose_noise,
+        pose_noise_rows=a.pose_noise_rows,
     )
 
 

@@ -10,6 +10,13 @@ the ground instead of following it.
 
 The shift is one value per row, in metres, drawn from N(0, sigma^2), added to the
 height (y) of all 27 joint-position inputs of that row; nothing else changes.
+
+Which rows: all of them, or only the rows at rest (``ROWS = ("all", "rest")``): those
+whose trajectory window holds a rest style (sit, lie or stand weighing over
+:data:`REST_MIN` at one of its 12 samples) and no jump. In locomotion the body's height
+rises and falls with every stride (the head bobs 3-14 cm in the real takes): shifting
+those rows too teaches the network to distrust the height, and its gait flattens. A
+resting pose has no such rhythm: its height follows from its shape.
 """
 
 from __future__ import annotations
@@ -18,10 +25,29 @@ import numpy as np
 import torch
 
 from mann.characters import DOG
-from mann.features.layout import joint_in_index
+from mann.features.layout import JUMP, LIE, NUM_SAMPLES, SIT, STAND, joint_in_index, traj_in_index
 
 # Input indices of the joints' heights (y).
 JOINT_HEIGHT_INDICES = np.array([joint_in_index(j, "pos") + 1 for j in range(DOG.num_joints)])
+ROWS = ("all", "rest")
+REST_MIN = 0.05  # style weight that makes a trajectory sample count as resting or jumping
+
+
+def _style_columns(style: int) -> np.ndarray:
+    return np.array([traj_in_index(s, "style") + style for s in range(NUM_SAMPLES)])
+
+
+REST_COLUMNS = np.stack([_style_columns(s) for s in (SIT, LIE, STAND)])  # (3, 12)
+JUMP_COLUMNS = _style_columns(JUMP)  # (12,)
+
+
+def rest_rows(x_raw: np.ndarray) -> np.ndarray:
+    """(N,) bool: rows of raw inputs ``x_raw`` (N, 480) whose trajectory window holds a
+    rest style (sit + lie + stand over :data:`REST_MIN` at some sample) and no jump."""
+    x = np.asarray(x_raw)
+    rest = x[:, REST_COLUMNS].sum(axis=1).max(axis=1) > REST_MIN
+    jump = x[:, JUMP_COLUMNS].max(axis=1) > REST_MIN
+    return rest & ~jump
 
 
 def height_scale(x_std: np.ndarray) -> torch.Tensor:
@@ -29,13 +55,36 @@ def height_scale(x_std: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(1.0 / np.asarray(x_std, np.float32)[JOINT_HEIGHT_INDICES])
 
 
-def shift_pose(x: torch.Tensor, sigma: float, scale: torch.Tensor, gen: torch.Generator):
+def batch_rows(x: torch.Tensor, norm: dict, which: str) -> torch.Tensor | None:
+    """The rows of a normalised batch ``x`` (B, 480) to shift: None for ``"all"``, else
+    (B,) bool :func:`rest_rows` (norm: the data set's ``Xmean`` and ``Xstd``)."""
+    if which == "all":
+        return None
+    if which != "rest":
+        raise ValueError(f"pose noise rows: expected one of {ROWS}, got {which!r}")
+    cols = np.r_[REST_COLUMNS.ravel(), JUMP_COLUMNS]
+    mean, std = norm["Xmean"], norm["Xstd"]
+    raw = np.zeros((x.shape[0], x.shape[1]), np.float32)
+    raw[:, cols] = x[:, torch.from_numpy(cols).to(x.device)].cpu().numpy() * std[cols] + mean[cols]
+    return torch.from_numpy(rest_rows(raw))
+
+
+def shift_pose(
+    x: torch.Tensor,
+    sigma: float,
+    scale: torch.Tensor,
+    gen: torch.Generator,
+    rows: torch.Tensor | None = None,
+):
     """``x`` (B, 480) normalised inputs with every row's joint heights shifted by one
     draw of N(0, sigma^2) metres (a new tensor; ``x`` itself is left as it is).
-    scale: :func:`height_scale` of the data set's input std."""
+    scale: :func:`height_scale` of the data set's input std; rows: (B,) bool, the rows
+    to shift (None: all)."""
     if sigma <= 0.0:
         return x
     shift = torch.randn(x.shape[0], 1, generator=gen) * sigma
+    if rows is not None:
+        shift = shift * rows.to(shift.device, shift.dtype)[:, None]
     out = x.clone()
     idx = torch.from_numpy(JOINT_HEIGHT_INDICES).to(x.device)
     out[:, idx] += shift.to(x.device) * scale.to(x.device)

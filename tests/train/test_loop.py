@@ -90,13 +90,16 @@ def test_pose_noise_changes_training_is_recorded_and_resumes_exactly(tiny_data, 
     train(_cfg(tiny_data, tmp_path / "split", epochs=1, **kw))
     train(_cfg(tiny_data, tmp_path / "split", epochs=2, resume=True, **kw))
     train(_cfg(tiny_data, tmp_path / "clean", epochs=2, lr=1e-3))
+    train(_cfg(tiny_data, tmp_path / "rest", epochs=2, pose_noise_rows="rest", **kw))
     nets = [
         torch.load(tmp_path / run / "checkpoint.pt", weights_only=True)["net"]
-        for run in ("full", "split", "clean")
+        for run in ("full", "split", "clean", "rest")
     ]
     for key, value in nets[0].items():
         assert torch.equal(value, nets[1][key]), key
-    assert any(not torch.equal(v, nets[2][k]) for k, v in nets[0].items())
+    for other in nets[2:]:
+        assert any(not torch.equal(v, other[k]) for k, v in nets[0].items())
+    assert any(not torch.equal(v, nets[3][k]) for k, v in nets[2].items())
     _, meta = read_model_file(tmp_path / "full" / "model.npz")
     assert meta["training"]["config"]["pose_noise"] == 0.2
 

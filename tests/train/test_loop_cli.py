@@ -72,6 +72,10 @@ CASES = {
         lambda p: ["--pose-noise", "-0.1"],
         ["--pose-noise", "metres >= 0, got -0.1"],
     ),
+    "--pose-noise-rows some": (
+        lambda p: ["--pose-noise", "0.1", "--pose-noise-rows", "some"],
+        ["--pose-noise-rows", "some", "all", "rest"],
+    ),
     "--batch over the rows": (lambda p: ["--batch", "5000"], ["--batch 5000", "200 training"]),
     "damaged checkpoint": (
         _damaged_checkpoint,

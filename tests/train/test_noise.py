@@ -61,3 +61,44 @@ def test_the_same_seed_gives_the_same_shifts():
     a = shift_pose(x, 0.1, scale, torch.Generator().manual_seed(5))
     b = shift_pose(x, 0.1, scale, torch.Generator().manual_seed(5))
     assert torch.equal(a, b)
+
+
+def _style_column(sample, name):
+    from mann.features.layout import STYLE_NAMES, traj_in_index
+
+    return traj_in_index(sample, "style") + STYLE_NAMES.index(name)
+
+
+def _windows(**styles):
+    """Raw inputs (N, 480), one row per keyword: style name -> the weight it has at
+    sample 9 of the trajectory window (every other style 0)."""
+    x = np.zeros((len(styles), INPUT_SIZE), np.float32)
+    for row, (name, weight) in enumerate(styles.items()):
+        x[row, _style_column(9, name.rstrip("_"))] = weight
+    return x
+
+
+def test_rest_rows_are_windows_with_a_rest_style_and_no_jump():
+    from mann.train.noise import rest_rows
+
+    x = _windows(sit=1.0, lie=0.3, stand=0.06, move=1.0, idle=1.0, sit_=0.04)
+    np.testing.assert_array_equal(rest_rows(x), [True, True, True, False, False, False])
+    jumping_sit = x[:1].copy()
+    jumping_sit[0, _style_column(2, "jump")] = 0.5
+    assert not rest_rows(jumping_sit)[0]
+
+
+def test_batch_rows_reads_the_normalised_batch_and_only_rest_rows_move():
+    from mann.train.noise import batch_rows, rest_rows
+
+    raw = _windows(sit=1.0, move=1.0, lie=0.5, idle=1.0)
+    mean = np.random.default_rng(1).normal(size=INPUT_SIZE).astype(np.float32)
+    std = _std()
+    x = torch.from_numpy((raw - mean) / std)
+    norm = {"Xmean": mean, "Xstd": std}
+    rows = batch_rows(x, norm, "rest")
+    np.testing.assert_array_equal(rows.numpy(), rest_rows(raw))
+    assert batch_rows(x, norm, "all") is None
+    out = shift_pose(x, 0.1, height_scale(std), torch.Generator().manual_seed(2), rows)
+    moved = (out != x).any(dim=1).numpy()
+    np.testing.assert_array_equal(moved, [True, False, True, False])
