@@ -17,6 +17,12 @@ whose trajectory window holds a rest style (sit, lie or stand weighing over
 rises and falls with every stride (the head bobs 3-14 cm in the real takes): shifting
 those rows too teaches the network to distrust the height, and its gait flattens. A
 resting pose has no such rhythm: its height follows from its shape.
+
+Measured on 2 December 2026 (the shipped recipe, 30 epochs), neither setting is used by
+the shipped default yet. With 0.08 m on all rows, no sit stays in the air any more
+(the sit from a trot lands), but every sit hops to about 0.8 m first and the dog stays
+in its sniffing stance after a jump. With 0.08 m on the rows at rest alone (and the
+data set's speed cover changed as well), every sit floated at 1 m.
 """
 
 from __future__ import annotations
