@@ -28,14 +28,12 @@ gloo (CPU) or nccl (CUDA), each rank taking its share of every batch order.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
-import shlex
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
@@ -43,10 +41,11 @@ import torch.distributed as dist
 from tqdm import tqdm
 
 from mann.core.atomic import atomic_path
-from mann.core.cli import ToolParser, check_input_file, check_output_dir, run_tool
+from mann.core.cli import check_input_file, check_output_dir, run_tool
 from mann.core.errors import Interrupted, UserError
 from mann.nn.network import MANN
 from mann.nn.weights import default_meta
+from mann.train.config import WEIGHT_DECAY, TrainConfig, parse_args, resume_command
 from mann.train.files import (
     DATA_SET,
     DataSplit,
@@ -57,33 +56,12 @@ from mann.train.files import (
     read_checkpoint,
     save_checkpoint,
 )
-from mann.train.noise import ROWS, batch_rows, height_scale, shift_pose
+from mann.train.noise import batch_rows, height_scale, shift_pose
 
 CHECKPOINT = "checkpoint.pt"
 
-LEARNING_RATE = 1e-4
-WEIGHT_DECAY = 2.5e-3
-BATCH = 32
 FIRST_PERIOD = 10  # epochs; periods double: 10, 20, 40, 80
 T_CAP = 0.9
-
-
-@dataclass
-class TrainConfig:
-    data: str
-    out: str
-    epochs: int = 150
-    batch: int = BATCH
-    holdout: tuple[str, ...] = ()
-    resume: bool = False
-    seed: int = 0
-    lr: float = LEARNING_RATE
-    device: str | None = None
-    max_batches: int | None = None  # per epoch, for quick tests
-    max_minutes: float | None = None  # stop after the epoch that passes this wall time
-    threads: int | None = None  # CPU threads of torch (None: torch's default)
-    pose_noise: float = 0.0  # m, std of the per-row shift of the input pose (mann.train.noise)
-    pose_noise_rows: str = "all"  # which rows are shifted: "all" or "rest" (mann.train.noise)
 
 
 def cosine_multiplier(epoch_float: float, first_period: int = FIRST_PERIOD) -> float:
@@ -264,29 +242,6 @@ def _epochs(cfg, net, opt, split: DataSplit, out: Path, run: dict, device) -> No
             break
 
 
-def resume_command(cfg: TrainConfig) -> str:
-    """The command line that continues ``cfg``'s run (its non-default options)."""
-    words = ["python", "-m", "mann.train", "--data", cfg.data, "--out", cfg.out]
-    defaults = TrainConfig(data="", out="")
-    for name in (
-        "epochs",
-        "batch",
-        "seed",
-        "lr",
-        "device",
-        "max_batches",
-        "max_minutes",
-        "pose_noise",
-        "pose_noise_rows",
-    ):
-        value = getattr(cfg, name)
-        if value != getattr(defaults, name):
-            words += [f"--{name.replace('_', '-')}", str(value)]
-    if cfg.holdout:
-        words += ["--holdout", *cfg.holdout]
-    return " ".join(shlex.quote(w) for w in [*words, "--resume"])
-
-
 def interrupted_message(cfg: TrainConfig, out: Path) -> str:
     """Where the last checkpoint is and how to resume (or that there is none yet)."""
     path = out / CHECKPOINT
@@ -339,81 +294,9 @@ def _finish(cfg: TrainConfig, split: DataSplit, out: Path, history: list, best: 
     print(f"best epoch {best['epoch']}: wrote {out / 'model.npz'} and {out / 'bins'}/")
 
 
-def _positive(kind):
-    """An argparse type: a number of ``kind`` that must be > 0."""
-
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
-        return value
-
-    parse.__name__ = kind.__name__  # argparse names the type in its messages
-    return parse
-
-
-def parse_args(argv: list[str] | None = None) -> TrainConfig:
-    ap = ToolParser(prog="python -m mann.train", description=__doc__.split("\n")[0])
-    ap.add_argument("--data", required=True, help="data set .npz from python -m mann.dataset")
-    ap.add_argument("--out", required=True, help="output folder")
-    ap.add_argument("--epochs", type=_positive(int), default=150)
-    ap.add_argument("--batch", type=_positive(int), default=BATCH)
-    ap.add_argument("--holdout", nargs="*", default=[], help="clip names kept for validation")
-    ap.add_argument("--resume", action="store_true", help="continue from DIR/checkpoint.pt")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--lr", type=_positive(float), default=LEARNING_RATE)
-    ap.add_argument("--device", help="cpu, cuda, cuda:N (default: CUDA when available)")
-    ap.add_argument("--max-batches", type=_positive(int), help="cap batches per epoch (quick runs)")
-    ap.add_argument(
-        "--max-minutes", type=float, help="stop (and export) after the epoch that passes this"
-    )
-    ap.add_argument(
-        "--threads",
-        type=_positive(int),
-        help="CPU threads for torch (default: torch's; on a CPU shared with other work, "
-        "1 thread can be several times faster than 2)",
-    )
-    ap.add_argument(
-        "--pose-noise",
-        type=float,
-        default=0.0,
-        help="m: shift each training row's input pose up or down by N(0, this^2) "
-        "(mann.train.noise; 0: off, the reference recipe)",
-    )
-    ap.add_argument(
-        "--pose-noise-rows",
-        choices=ROWS,
-        default="all",
-        help="the rows --pose-noise shifts: all, or only those at rest (sit, lie, stand "
-        "in the trajectory window, no jump; mann.train.noise)",
-    )
-    a = ap.parse_args(argv)
-    if a.pose_noise < 0.0:
-        ap.error(f"--pose-noise: expected metres >= 0, got {a.pose_noise}")
-    return TrainConfig(
-        data=a.data,
-        out=a.out,
-        epochs=a.epochs,
-        batch=a.batch,
-        holdout=tuple(a.holdout),
-        resume=a.resume,
-        seed=a.seed,
-        lr=a.lr,
-        device=a.device,
-        max_batches=a.max_batches,
-        max_minutes=a.max_minutes,
-        threads=a.threads,
-        pose_noise=a.pose_noise,
-        pose_noise_rows=a.pose_noise_rows,
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     """The command line; user errors as one line and exit code 2 (:mod:`mann.core.cli`)."""
-    return run_tool(lambda a: train(parse_args(a)) and 0, argv)
+    return run_tool(lambda a: train(parse_args(a, __doc__.split("\n")[0])) and 0, argv)
 
 
 if __name__ == "__main__":
