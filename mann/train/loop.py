@@ -110,6 +110,10 @@ def train_epoch(net, opt, split: DataSplit, cfg: TrainConfig, epoch: int, wd_n: 
     total, count, t0 = 0.0, 0, time.perf_counter()
     gen = torch.Generator().manual_seed(cfg.seed * 100003 + epoch + 1)
     scale = height_scale(split.norm["Xstd"])
+    # The rows the noise may shift, found once for the epoch rather than once a batch.
+    noisy = None
+    if cfg.pose_noise > 0.0:
+        noisy = batch_rows(split.x_train, split.norm, cfg.pose_noise_rows)
     bar = tqdm(range(n_batches), desc=f"epoch {epoch + 1}", leave=False, disable=rank != 0)
     for b in bar:
         m = cosine_multiplier(epoch + b / n_batches)
@@ -119,7 +123,7 @@ def train_epoch(net, opt, split: DataSplit, cfg: TrainConfig, epoch: int, wd_n: 
         idx = order[b * cfg.batch : (b + 1) * cfg.batch][rank::world]
         x, y, w = split.train_batch(idx)
         if cfg.pose_noise > 0.0:
-            rows = batch_rows(x, split.norm, cfg.pose_noise_rows)
+            rows = None if noisy is None else noisy[idx]
             x = shift_pose(x, cfg.pose_noise, scale, gen, rows)
         loss = (((net(x) - y) ** 2).mean(1) * w).sum() / w.sum()
         opt.zero_grad(set_to_none=True)

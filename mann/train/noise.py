@@ -51,9 +51,12 @@ def rest_rows(x_raw: np.ndarray) -> np.ndarray:
     """(N,) bool: rows of raw inputs ``x_raw`` (N, 480) whose trajectory window holds a
     rest style (sit + lie + stand over :data:`REST_MIN` at some sample) and no jump."""
     x = np.asarray(x_raw)
-    rest = x[:, REST_COLUMNS].sum(axis=1).max(axis=1) > REST_MIN
-    jump = x[:, JUMP_COLUMNS].max(axis=1) > REST_MIN
-    return rest & ~jump
+    return _at_rest(x[:, REST_COLUMNS], x[:, JUMP_COLUMNS])
+
+
+def _at_rest(rest: np.ndarray, jump: np.ndarray) -> np.ndarray:
+    """(N,) bool from raw style weights: rest (N, 3, 12) sit, lie, stand; jump (N, 12)."""
+    return (rest.sum(axis=1).max(axis=1) > REST_MIN) & ~(jump.max(axis=1) > REST_MIN)
 
 
 def height_scale(x_std: np.ndarray) -> torch.Tensor:
@@ -62,17 +65,20 @@ def height_scale(x_std: np.ndarray) -> torch.Tensor:
 
 
 def batch_rows(x: torch.Tensor, norm: dict, which: str) -> torch.Tensor | None:
-    """The rows of a normalised batch ``x`` (B, 480) to shift: None for ``"all"``, else
-    (B,) bool :func:`rest_rows` (norm: the data set's ``Xmean`` and ``Xstd``)."""
+    """The rows of normalised inputs ``x`` (B, 480) to shift: None for ``"all"``, else
+    (B,) bool, :func:`rest_rows` of the raw rows (norm: the data set's ``Xmean`` and
+    ``Xstd``)."""
     if which == "all":
         return None
     if which != "rest":
         raise ValueError(f"pose noise rows: expected one of {ROWS}, got {which!r}")
+    # Only the 48 style columns are read back to raw weights, not the whole (B, 480) rows.
     cols = np.r_[REST_COLUMNS.ravel(), JUMP_COLUMNS]
-    mean, std = norm["Xmean"], norm["Xstd"]
-    raw = np.zeros((x.shape[0], x.shape[1]), np.float32)
-    raw[:, cols] = x[:, torch.from_numpy(cols).to(x.device)].cpu().numpy() * std[cols] + mean[cols]
-    return torch.from_numpy(rest_rows(raw))
+    styles = x[:, torch.from_numpy(cols).to(x.device)].cpu().numpy()
+    raw = styles * norm["Xstd"][cols] + norm["Xmean"][cols]
+    n_rest = REST_COLUMNS.size
+    rest = raw[:, :n_rest].reshape(-1, *REST_COLUMNS.shape)
+    return torch.from_numpy(_at_rest(rest, raw[:, n_rest:]))
 
 
 def shift_pose(
